@@ -1,0 +1,1 @@
+"""Pure core: imports neither streamlit nor folium."""
