@@ -1,0 +1,45 @@
+# The two commands: `make run` and `make test`. Both install what they need first.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+PYTHON ?= python3
+
+.PHONY: run test lint bench validate chromium install install-test geodata
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing"; exit 1; }
+
+run: install
+	$(VENV)/bin/claims-atlas serve --port $(PORT) --host 0.0.0.0
+
+validate: install
+	$(VENV)/bin/claims-atlas validate
+
+lint: install-test
+	$(VENV)/bin/ruff check dashboard tests bench geodata
+
+test: install-test chromium lint
+	$(PY) -m pytest
+
+bench: install-test chromium
+	$(PY) bench/run.py
+
+geodata: install
+	$(PY) geodata/build.py

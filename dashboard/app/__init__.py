@@ -1,0 +1,1 @@
+"""Streamlit only: the entry script, pages, caching and session/URL state."""

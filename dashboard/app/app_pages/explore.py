@@ -1,0 +1,117 @@
+"""The map page: proposal picker, map, legend, timeline, region detail, downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard.app import cache, state, ui
+from dashboard.core import geo, query
+from dashboard.core.export import CATALOG_CREDIT
+from dashboard.render import html as h
+from dashboard.render import map as rmap
+
+catalog = cache.catalog()
+view = state.read_view(catalog)
+
+if view.mode == "present":
+    from dashboard.app import present
+
+    present.show(catalog, view)
+    st.stop()
+
+ids = [p.id for p in query.proposals_by_date(catalog)]
+state.once(state.PROPOSAL, view.proposal)
+state.once(state.REGION, view.region)
+if st.session_state[state.PROPOSAL] not in ids:
+    st.session_state[state.PROPOSAL] = query.default_proposal_id(catalog)
+if st.session_state[state.REGION] is not None and not catalog.region(
+        st.session_state[state.REGION]):
+    st.session_state[state.REGION] = None
+
+
+def _region_from_map() -> None:
+    clicked = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    rid = (clicked.get("properties") or {}).get("id")
+    if rid and catalog.region(rid):
+        st.session_state[state.REGION] = rid
+
+
+def _region_from_search() -> None:
+    found = query.find_regions(catalog, st.session_state.get("region_search", ""))
+    if found:
+        st.session_state[state.REGION] = found[0]
+
+
+def _region_label(rid: str | None) -> str:
+    if rid is None:
+        return "— none —"
+    r = catalog.region(rid)
+    return f"{r.name_en} · {r.name_uk} · {r.name_ru}"
+
+
+with st.sidebar:
+    st.radio("Proposal", ids, key=state.PROPOSAL,
+             format_func=lambda pid: catalog.proposal(pid).title)
+    st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
+                  on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
+    st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
+                 key=state.REGION, format_func=_region_label)
+
+proposal_id = st.session_state[state.PROPOSAL]
+region_id = st.session_state[state.REGION]
+proposal = catalog.proposal(proposal_id)
+state.write_url(proposal=proposal_id, region=region_id, compare=None)
+ui.notices(view.notices)
+search = st.session_state.get("region_search", "")
+if search and not query.find_regions(catalog, search):
+    ui.notices([f"No region is called {search!r}."])
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    st.html(h.proposal_header(catalog, proposal))
+    st_folium(rmap.base_map(catalog), key="map", height=620, use_container_width=True,
+              feature_group_to_add=rmap.apply_group(
+                  rmap.map_state(catalog, proposal_id, selected=region_id)),
+              returned_objects=["last_active_drawing"], on_change=_region_from_map)
+    st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
+    st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}</p>')
+    key = cache.key(catalog)
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Table (CSV)", cache.csv_text(catalog, key, None),
+                       file_name="claims-atlas.csv", mime="text/csv", on_click="ignore")
+    c2.download_button("Regions (GeoJSON)", cache.geojson_text(catalog, key, proposal_id),
+                       file_name=f"{proposal_id}.geojson", mime="application/geo+json",
+                       on_click="ignore")
+    c3.download_button("Map (PNG)", lambda: cache.map_png(catalog, key, proposal_id,
+                                                          (region_id,) if region_id else ()),
+                       file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
+
+with right:
+    st.subheader("Timeline")
+    dates = [s.date for s in catalog.statements] or [dt.date.today()]
+    with st.expander("Filter the timeline", expanded=False):
+        span = st.date_input("Dates", (min(dates), max(dates)), min_value=min(dates),
+                             max_value=max(dates), key="tl_dates")
+        who = st.multiselect("Speakers", query.speakers(catalog), key="tl_speakers")
+        about_region = st.selectbox("About region", [None, *sorted(r.id for r in catalog.regions)],
+                                    format_func=_region_label, key="tl_region")
+        about_proposal = st.selectbox("About proposal", [None, *ids], key="tl_proposal",
+                                      format_func=lambda p: "— any —" if p is None
+                                      else catalog.proposal(p).title)
+        order = st.radio("Order", ["Newest first", "Oldest first"], horizontal=True,
+                         key="tl_order")
+    start, end = (span if isinstance(span, tuple) and len(span) == 2 else (None, None))
+    f = query.StatementFilter(start=start, end=end, speakers=tuple(who), region=about_region,
+                              proposal=about_proposal, newest_first=order == "Newest first")
+    shown = query.statements(catalog, f)
+    st.caption(f"{len(shown)} of {len(catalog.statements)} statements")
+    with st.container(height=900, border=False):
+        st.html(h.timeline_html(catalog, shown))
+
+if region_id:
+    st.divider()
+    st.subheader("What every proposal says about this region")
+    st.html(h.region_detail_html(catalog, region_id))

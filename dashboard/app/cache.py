@@ -1,0 +1,57 @@
+"""The one module that caches. Pure loaders from core, wrapped once per process.
+
+The catalog is keyed on a fingerprint of its files (paths, sizes, mtimes), so an edit shows
+on the next page load without a restart, and a broken edit raises its validation error
+instead of serving the old data silently (Streamlit does not cache exceptions).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.core import catalog as cat
+from dashboard.core import export, geo
+from dashboard.core.models import Catalog
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalog(seeds: str, fingerprint: tuple) -> Catalog:
+    return cat.load_catalog(seeds)
+
+
+def catalog() -> Catalog:
+    """The validated catalog; raises CatalogInvalid (shown by the page) when it is broken."""
+    seeds = str(cat.seeds_dir())
+    return _catalog(seeds, cat.catalog_fingerprint(seeds))
+
+
+@st.cache_resource(show_spinner=False)
+def regions_frame():
+    return geo.regions_frame()
+
+
+@st.cache_resource(show_spinner=False)
+def neighbours_frame():
+    return geo.neighbours_frame()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def csv_text(_catalog: Catalog, key: tuple, proposal_ids: tuple[str, ...] | None) -> str:
+    return export.to_csv(_catalog, list(proposal_ids) if proposal_ids else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def geojson_text(_catalog: Catalog, key: tuple, proposal_id: str) -> str:
+    return export.dumps(export.to_geojson(_catalog, proposal_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_png(_catalog: Catalog, key: tuple, proposal_id: str, highlight: tuple[str, ...]) -> bytes:
+    from dashboard.render import handouts
+
+    return handouts.proposal_png(_catalog, proposal_id, highlight)
+
+
+def key(c: Catalog) -> tuple:
+    """A hashable stand-in for the catalog in cache keys."""
+    return cat.catalog_fingerprint(c.seeds_dir)

@@ -1,0 +1,31 @@
+"""Entry script: page set-up, the catalog (or its errors), navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.app import cache, state, ui
+from dashboard.core.catalog import CatalogInvalid
+from dashboard.core.geo import GeodataError
+
+st.set_page_config(page_title="claims-atlas", page_icon="🗺", layout="wide",
+                   initial_sidebar_state="expanded")
+ui.style()
+
+try:
+    catalog = cache.catalog()
+except CatalogInvalid as exc:
+    ui.catalog_error(exc.problems)
+    st.stop()
+except GeodataError as exc:
+    st.error(f"Boundary data problem: {exc}")
+    st.stop()
+
+present = st.query_params.get(state.MODE) == "present"
+pages = [
+    st.Page("app_pages/explore.py", title="Map", icon="🗺", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon="⚖", url_path="compare"),
+    st.Page("app_pages/documents.py", title="Sources", icon="📄", url_path="documents"),
+    st.Page("app_pages/about.py", title="About & licences", icon="ℹ", url_path="about"),
+]
+st.navigation(pages, position="hidden" if present else "sidebar").run()

@@ -1,0 +1,102 @@
+"""The one place that names session and URL state.
+
+The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`); unknown
+values fall back to the default with a visible notice, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from dashboard.core import query
+from dashboard.core.models import Catalog
+
+PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
+DECK, SCENE, DOC, QUOTE = "deck", "scene", "doc", "quote"
+MODES = ("explore", "present")
+_READ = "_claims_url_read"
+
+
+@dataclass
+class View:
+    proposal: str
+    region: str | None = None
+    compare: str | None = None
+    mode: str = "explore"
+    deck: str | None = None
+    scene: int = 1
+    notices: list[str] = field(default_factory=list)
+
+
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def read_view(catalog: Catalog) -> View:
+    """The view named by the URL, each unknown value replaced by the default, with a notice."""
+    default = query.default_proposal_id(catalog)
+    view = View(proposal=default)
+    notices = view.notices
+    proposal = _param(PROPOSAL)
+    if proposal is not None:
+        if catalog.proposal(proposal):
+            view.proposal = proposal
+        else:
+            notices.append(f"Unknown proposal {proposal!r} in the link: showing "
+                           f"{catalog.proposal(default).title if default else 'nothing'}.")
+    region = _param(REGION)
+    if region is not None:
+        found = region if catalog.region(region) else next(
+            iter(query.find_regions(catalog, region)), None)
+        if found:
+            view.region = found
+        else:
+            notices.append(f"Unknown region {region!r} in the link: no region selected.")
+    compare = _param(COMPARE)
+    if compare is not None:
+        if catalog.proposal(compare):
+            view.compare = compare
+        else:
+            notices.append(f"Unknown proposal {compare!r} to compare with: comparison off.")
+    mode = _param(MODE)
+    if mode is not None:
+        if mode in MODES:
+            view.mode = mode
+        else:
+            notices.append(f"Unknown mode {mode!r} in the link: showing the explorer.")
+    view.deck = _param(DECK)
+    scene = _param(SCENE)
+    if scene is not None:
+        if scene.isdigit() and int(scene) >= 1:
+            view.scene = int(scene)
+        else:
+            notices.append(f"Scene {scene!r} is not a scene number: starting at scene 1.")
+    return view
+
+
+def write_url(**values: str | int | None) -> None:
+    """Set (or, for None, drop) URL parameters, touching only those that change."""
+    for name, value in values.items():
+        current = st.query_params.get(name)
+        if value is None:
+            if current is not None:
+                del st.query_params[name]
+        elif current != str(value):
+            st.query_params[name] = str(value)
+
+
+def once(name: str, value) -> None:
+    """Seed a widget's session value from the URL on the first run of a session only."""
+    if name not in st.session_state:
+        st.session_state[name] = value
+
+
+def first_run() -> bool:
+    """True on the first script run of a browser session."""
+    if st.session_state.get(_READ):
+        return False
+    st.session_state[_READ] = True
+    return True

@@ -1,0 +1,254 @@
+"""Frozen models of the catalog. Plain data: no I/O, no UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+PARTS = ("whole", "russian_held", "ukrainian_held")
+PART_LABELS = {"whole": "whole region", "russian_held": "Russian-held part",
+               "ukrainian_held": "Ukrainian-held part"}
+STATUSES = ("leaked", "reported", "described_by_official", "official", "position")
+STATUS_LABELS = {"leaked": "leaked", "reported": "reported",
+                 "described_by_official": "described by an official", "official": "official",
+                 "position": "stated position"}
+PRECISIONS = ("day", "month", "about")
+STANCES = ("supports", "rejects", "clarifies", "denies", "proposes", "reports")
+STATEMENT_KINDS = ("statement", "event")
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a value was written: a file and a 1-based line."""
+
+    path: str
+    line: int
+    keys: tuple[tuple[str, int], ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def of(self, key: str) -> int:
+        """The line of one field of the entry (the entry's own line if absent)."""
+        return dict(self.keys).get(key, self.line)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the catalog, printed as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    quote: str
+    loc: Loc
+    document: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    date: dt.date | None = None
+    via: str | None = None
+    state_media: bool = False
+    language: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    summary: str
+    evidence: tuple[Evidence, ...]
+    loc: Loc
+    disposition: str | None = None
+
+
+@dataclass(frozen=True)
+class Provision:
+    region: str
+    part: str
+    disposition: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    loc: Loc
+    conditions: tuple[str, ...] = ()
+    disputed: bool = False
+    readings: tuple[Reading, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlaceProvision:
+    place: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    loc: Loc
+    disputed: bool = False
+    readings: tuple[Reading, ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: str
+    title: str
+    sponsor: str
+    date: dt.date
+    status: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    provisions: tuple[Provision, ...]
+    loc: Loc
+    short_title: str = ""
+    date_precision: str = "day"
+    revises: str | None = None
+    counters: str | None = None
+    derived_from: str | None = None
+    place_provisions: tuple[PlaceProvision, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True)
+class Statement:
+    id: str
+    kind: str
+    date: dt.date
+    speaker: str
+    role: str
+    stance: str
+    evidence: tuple[Evidence, ...]
+    loc: Loc
+    date_precision: str = "day"
+    date_note: str | None = None
+    affiliation: str = ""
+    venue: str = ""
+    quote: str | None = None
+    paraphrase: str | None = None
+    proposals: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        return self.quote if self.quote is not None else (self.paraphrase or "")
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    title: str
+    outlet: str
+    language: str
+    dateline: dt.date
+    text: str
+    body_line: int  # the file line on which `text` starts
+    loc: Loc
+    via: str | None = None
+    url: str | None = None
+    original_language: str | None = None
+    state_media: bool = False
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    region: str
+    kind: str
+    coordinates: tuple
+    precision: str
+    source: str
+    loc: Loc
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scene:
+    proposal: str
+    caption: str
+    loc: Loc
+    compare: str | None = None
+    regions: tuple[str, ...] = ()
+    control: tuple[str, str] | None = None  # (date ISO, source)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    id: str
+    title: str
+    author: str
+    date: dt.date
+    scenes: tuple[Scene, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    adm1_code: str
+    name_en: str
+    name_uk: str
+    name_ru: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_en, self.name_uk, self.name_ru, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name_en: str
+    members: tuple[str, ...]
+    name_uk: str = ""
+    name_ru: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name_en, self.name_uk, self.name_ru, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the atlas knows, loaded once, never mutated."""
+
+    seeds_dir: str
+    regions: tuple[Region, ...]
+    groups: tuple[Group, ...] = ()
+    documents: tuple[Document, ...] = ()
+    proposals: tuple[Proposal, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    places: tuple[Place, ...] = ()
+    briefings: tuple[Briefing, ...] = ()
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def _by_id(self, kind: str) -> dict:
+        if kind not in self._index:
+            self._index[kind] = {item.id: item for item in getattr(self, kind)}
+        return self._index[kind]
+
+    def region(self, region_id: str) -> Region | None:
+        return self._by_id("regions").get(region_id)
+
+    def proposal(self, proposal_id: str) -> Proposal | None:
+        return self._by_id("proposals").get(proposal_id)
+
+    def document(self, document_id: str) -> Document | None:
+        return self._by_id("documents").get(document_id)
+
+    def place(self, place_id: str) -> Place | None:
+        return self._by_id("places").get(place_id)
+
+    def statement(self, statement_id: str) -> Statement | None:
+        return self._by_id("statements").get(statement_id)
+
+    def briefing(self, briefing_id: str) -> Briefing | None:
+        return self._by_id("briefings").get(briefing_id)

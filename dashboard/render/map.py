@@ -1,0 +1,246 @@
+"""The Leaflet map (folium), built to be switched between proposals without re-creation.
+
+The base map holds what never changes with the selection: the boundaries, the region and
+place names, the disposition patterns and one JavaScript function, `claimsApply`. What the
+selected proposal does travels separately, as a tiny feature group whose script calls
+`claimsApply(state)`; streamlit-folium evaluates it in the living map, so a switch re-colours
+the paths in place instead of rebuilding the iframe.
+
+Nothing from the catalog is ever written into HTML: names, one-liners and legend labels go
+into the page as JSON data and reach the DOM through `textContent`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from dashboard.core import geo, query, vocab
+from dashboard.core.models import Catalog
+
+LEAFLET_PREFIX = "/app/static/leaflet"
+CENTRE = (48.6, 31.4)
+BOUNDS = [[44.2, 22.0], [52.5, 40.3]]
+
+# Marks drawn over each disposition's colour, in a 10x10 tile (SVG path data).
+PATTERN_MARKS = {
+    "solid": "", "none": "",
+    "diagonal": "M-1,1 l2,-2 M0,10 l10,-10 M9,11 l2,-2",
+    "back-diagonal": "M-1,9 l2,2 M0,0 l10,10 M9,-1 l2,2",
+    "horizontal": "M0,5 h10",
+    "vertical": "M5,0 v10",
+    "cross": "M0,0 l10,10 M10,0 l-10,10",
+    "grid": "M0,5 h10 M5,0 v10",
+    "dots": "M4,5 a1.6,1.6 0 1,0 3.2,0 a1.6,1.6 0 1,0 -3.2,0",
+    "circles": "M2,5 a3,3 0 1,0 6,0 a3,3 0 1,0 -6,0",
+}
+
+
+def js_json(data) -> str:
+    """JSON that is safe to place inside a <script> (no '</', no line separators)."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def ink(colour: str) -> str:
+    """Black or white marks, whichever shows on the colour."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#1a1a1a" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
+def vocab_payload() -> dict:
+    return {d.id: {"colour": d.colour, "ink": ink(d.colour), "label": d.label,
+                   "marks": PATTERN_MARKS[d.pattern]} for d in vocab.DISPOSITIONS}
+
+
+def css() -> str:
+    rules = [
+        ".leaflet-container{background:#dfeaf2;font:15px/1.35 system-ui,sans-serif}",
+        "path.region{stroke:#ffffff;stroke-width:1.2;fill-opacity:.92}",
+        "path.region:hover{stroke:#111;stroke-width:2.5}",
+        "path.region.highlight{stroke:#000;stroke-width:3.5}",
+        "path.region.selected{stroke:#000;stroke-width:3;stroke-dasharray:6 3}",
+        "path.neighbour{pointer-events:none}",
+        ".claims-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px;color:#111}",
+        ".claims-legend b{display:block;margin-bottom:4px}",
+        ".claims-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}",
+        ".claims-legend svg{flex:none;border:1px solid #555}",
+        ".leaflet-tooltip{font-size:15px;max-width:340px;white-space:normal}",
+    ]
+    rules += [f"path.region.disp-{d.id}{{fill:url(#pat-{d.id})}}" for d in vocab.DISPOSITIONS]
+    return "<style>" + "".join(rules) + "</style>"
+
+
+class Behaviour(MacroElement):
+    """Patterns, tooltips, legend and `claimsApply` for the regions layer."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function(map){
+  var V = {{ this.vocab }}, REG = {{ this.regions }}, PLACES = {{ this.places }};
+  var NS = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs){ var e = document.createElementNS(NS, tag);
+    for (var k in attrs) { e.setAttribute(k, attrs[k]); } return e; }
+  function defs(){ var s = document.getElementById("claims-defs");
+    if (!s) { s = svgEl("svg", {id: "claims-defs", width: 0, height: 0});
+      s.style.position = "absolute"; s.appendChild(svgEl("defs", {}));
+      document.body.appendChild(s); }
+    return s.firstChild; }
+  function tile(id, draw){ if (document.getElementById(id)) { return id; }
+    var p = svgEl("pattern", {id: id, patternUnits: "userSpaceOnUse", width: 10, height: 10});
+    draw(p); defs().appendChild(p); return id; }
+  function pattern(d){ var v = V[d] || V["not_addressed"];
+    return tile("pat-" + d, function(p){
+      p.appendChild(svgEl("rect", {width: 10, height: 10, fill: v.colour}));
+      if (v.marks) { p.appendChild(svgEl("path", {d: v.marks, stroke: v.ink, "stroke-width": 1.3,
+        "stroke-opacity": .7, fill: v.marks.indexOf("a") >= 0 ? v.ink : "none",
+        "fill-opacity": .7})); } }); }
+  function split(ds){ ds.forEach(pattern);
+    return tile("split-" + ds.join("--"), function(p){
+      p.setAttribute("width", 28); p.setAttribute("height", 28);
+      p.setAttribute("patternTransform", "rotate(45)");
+      p.appendChild(svgEl("rect", {width: 14, height: 28, fill: "url(#pat-" + ds[0] + ")"}));
+      p.appendChild(svgEl("rect", {x: 14, width: 14, height: 28,
+        fill: "url(#pat-" + ds[1] + ")"})); }); }
+  Object.keys(V).forEach(pattern);
+  function regionLayers(){ var out = {};
+    map.eachLayer(function(l){ if (l.feature && l._path && l.feature.properties &&
+      REG[l.feature.properties.id]) { out[l.feature.properties.id] = l; } });
+    return out; }
+  function text(tag, value, parent){ var e = document.createElement(tag);
+    e.textContent = value; if (parent) { parent.appendChild(e); } return e; }
+  function tip(rid, line){ var d = document.createElement("div");
+    text("strong", REG[rid].name, d); d.appendChild(document.createElement("br"));
+    text("span", line, d); return d; }
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function(){ var d = L.DomUtil.create("div", "claims-legend");
+    d.setAttribute("data-testid", "map-legend"); return d; };
+  legend.addTo(map);
+  function drawLegend(state){ var box = legend.getContainer(); box.textContent = "";
+    text("b", state.title, box);
+    state.legend.forEach(function(d){ var row = document.createElement("div");
+      var sw = svgEl("svg", {width: 22, height: 16});
+      sw.appendChild(svgEl("rect", {width: 22, height: 16, fill: "url(#" + pattern(d) + ")"}));
+      row.appendChild(sw); text("span", V[d].label, row); box.appendChild(row); }); }
+  PLACES.forEach(function(pl){
+    var shape = pl.kind === "line"
+      ? L.polyline(pl.coords.map(function(c){ return [c[1], c[0]]; }),
+          {color: "#1f4e9c", weight: 3, dashArray: "6 4", className: "place place-" + pl.id})
+      : L.circleMarker([pl.coords[1], pl.coords[0]], {radius: 5, color: "#111",
+          weight: 1.5, fillColor: "#ffffff", fillOpacity: 1, className: "place place-" + pl.id});
+    var d = document.createElement("div"); text("strong", pl.name, d);
+    d.appendChild(document.createElement("br")); text("span", pl.note, d);
+    shape.bindTooltip(d); shape.addTo(map); });
+  window.claimsApply = function(state){
+    var layers = regionLayers();
+    Object.keys(layers).forEach(function(rid){
+      var layer = layers[rid], path = layer._path;
+      var info = state.regions[rid] || {d: ["not_addressed"], line: V["not_addressed"].label};
+      Array.prototype.slice.call(path.classList).forEach(function(c){
+        if (c.indexOf("disp-") === 0 || c === "split" || c === "highlight" || c === "selected") {
+          path.classList.remove(c); } });
+      info.d.forEach(function(d){ path.classList.add("disp-" + d); });
+      path.style.fill = info.d.length > 1 ? "url(#" + split(info.d) + ")" : "";
+      if (info.d.length > 1) { path.classList.add("split"); }
+      if (state.highlight.indexOf(rid) >= 0) { path.classList.add("highlight"); }
+      if (state.selected === rid) { path.classList.add("selected"); }
+      layer.unbindTooltip(); layer.bindTooltip(tip(rid, info.line), {sticky: true}); });
+    map.getContainer().setAttribute("data-proposal", state.proposal);
+    drawLegend(state);
+  };
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, regions: Mapping[str, str], places: list[dict]):
+        super().__init__()
+        self._name = "ClaimsBehaviour"
+        self.vocab = js_json(vocab_payload())
+        self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
+        self.places = js_json(places)
+
+
+class Apply(MacroElement):
+    """Calls `claimsApply(state)` in the living map: the part that changes on a switch."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+if (window.claimsApply) { window.claimsApply({{ this.state }}); }
+{% endmacro %}
+""")
+
+    def __init__(self, state: dict):
+        super().__init__()
+        self._name = "ClaimsApply"
+        self.state = js_json(state)
+
+
+def _region_style(feature: dict) -> dict:
+    return {"className": f"region region-{feature['properties']['id']}", "color": "#ffffff",
+            "weight": 1.2, "fillColor": "#f4f4f4", "fillOpacity": 0.92}
+
+
+def _neighbour_style(_feature: dict) -> dict:
+    return {"className": "neighbour", "color": "#9aa5ad", "weight": 0.8,
+            "fillColor": "#eceae4", "fillOpacity": 1, "interactive": False}
+
+
+def offline(m: folium.Map, prefix: str = LEAFLET_PREFIX) -> folium.Map:
+    """Point the map at the Leaflet copy the app serves itself; nothing else is needed."""
+    m.default_js = [("leaflet", f"{prefix}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{prefix}/leaflet.css")]
+    return m
+
+
+def place_payload(catalog: Catalog) -> list[dict]:
+    return [{"id": p.id, "name": p.name, "kind": p.kind,
+             "coords": [list(c) for c in p.coordinates] if p.kind == "line"
+             else list(p.coordinates),
+             "note": f"{'approximate ' if p.precision == 'approximate' else ''}location; "
+                     f"{p.source}"} for p in catalog.places]
+
+
+def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) -> folium.Map:
+    """The map that stays the same whatever the selection."""
+    m = offline(folium.Map(location=CENTRE, zoom_start=6, tiles=None, min_zoom=5, max_zoom=10,
+                           zoom_snap=0.25, control_scale=True, height=height,
+                           max_bounds=True, attribution_control=True), prefix)
+    m.fit_bounds(BOUNDS)
+    m.get_root().header.add_child(Element(css()), name="claims_css")
+    folium.GeoJson(geo.neighbours_geojson(), name="neighbours", style_function=_neighbour_style,
+                   control=False, interactive=False).add_to(m)
+    folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
+                   control=False, attribution=geo.ATTRIBUTION).add_to(m)
+    names = {r.id: r.name_en for r in catalog.regions}
+    Behaviour(names, place_payload(catalog)).add_to(m)
+    return m
+
+
+def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
+              selected: str | None = None) -> dict:
+    """What the selected proposal shows, as the JSON `claimsApply` takes."""
+    p = catalog.proposal(proposal_id)
+    return {"proposal": proposal_id, "title": p.title if p else proposal_id,
+            "highlight": list(highlight), "selected": selected,
+            "legend": [d.id for d in query.legend(catalog, [proposal_id])],
+            "regions": {r.id: {"d": ds, "line": query.one_line(catalog, proposal_id, r.id)}
+                        for r, ds in ((catalog.region(rid), ds) for rid, ds in
+                                      query.dispositions(catalog, proposal_id).items())}}
+
+
+def apply_group(state: dict) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="selection", control=False)
+    Apply(state).add_to(group)
+    return group
+
+
+def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX) -> str:
+    """One self-contained page (for tests and exports): base map plus the selection."""
+    m = base_map(catalog, prefix=prefix)
+    Apply(map_state(catalog, proposal_id)).add_to(m)
+    return m.get_root().render()
