@@ -312,7 +312,7 @@ def summary(ids, region_geoms, names, props, neighbour_geoms, sizes: dict[str, i
     out = [f"{'id':6} {'name':18} {'vertices':>8} {'km2 3035':>10} {'km2 geod':>10} "
            f"{'reference':>10}"]
     total_laea = total_geod = 0.0
-    for rid, geom, name, a_laea, in rows:
+    for rid, geom, name, a_laea in rows:
         a_geod = abs(geod.geometry_area_perimeter(geom)[0]) / 1e6
         total_laea += a_laea
         total_geod += a_geod

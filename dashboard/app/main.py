@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard.app import cache, state, ui
 from dashboard.core.catalog import CatalogInvalid
 from dashboard.core.geo import GeodataError
 
-st.set_page_config(page_title="claims-atlas", page_icon="🗺", layout="wide",
+ICON = str(Path(__file__).parent / "static" / "favicon.png")  # local: no icon CDN
+
+st.set_page_config(page_title="claims-atlas", page_icon=ICON, layout="wide",
                    initial_sidebar_state="expanded")
 ui.style()
 
@@ -23,9 +27,12 @@ except GeodataError as exc:
 
 present = st.query_params.get(state.MODE) == "present"
 pages = [
-    st.Page("app_pages/explore.py", title="Map", icon="🗺", default=True),
-    st.Page("app_pages/compare.py", title="Compare", icon="⚖", url_path="compare"),
-    st.Page("app_pages/documents.py", title="Sources", icon="📄", url_path="documents"),
-    st.Page("app_pages/about.py", title="About & licences", icon="ℹ", url_path="about"),
+    st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",
+            url_path="compare"),
+    st.Page("app_pages/documents.py", title="Sources", icon=":material/description:",
+            url_path="documents"),
+    st.Page("app_pages/about.py", title="About & licences", icon=":material/info:",
+            url_path="about"),
 ]
 st.navigation(pages, position="hidden" if present else "sidebar").run()

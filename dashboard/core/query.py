@@ -48,7 +48,15 @@ def shown_for(catalog: Catalog, proposal_id: str, region_id: str) -> list[Shown]
     if not provs:
         return [Shown(region_id, "whole", vocab.NOT_ADDRESSED,
                       "The proposal says nothing about this region.", None)]
-    return [Shown(region_id, p.part, p.disposition, p.summary, p) for p in provs]
+    shown = [Shown(region_id, p.part, p.disposition, p.summary, p) for p in provs]
+    parts = {p.part for p in provs}
+    if parts == {"russian_held"}:
+        shown.append(Shown(region_id, "ukrainian_held", vocab.NOT_ADDRESSED,
+                           "The proposal says nothing about the part Ukraine holds.", None))
+    elif parts == {"ukrainian_held"}:
+        shown.insert(0, Shown(region_id, "russian_held", vocab.NOT_ADDRESSED,
+                              "The proposal says nothing about the part Russia holds.", None))
+    return shown
 
 
 def dispositions(catalog: Catalog, proposal_id: str) -> dict[str, list[str]]:

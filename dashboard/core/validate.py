@@ -12,8 +12,8 @@ from dashboard.core import vocab
 from dashboard.core.models import Catalog, Evidence, Problem
 
 # Outlets that are state media or state-aligned aggregators: evidence from them must say so.
-STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "xinhuanet.com", "news.cn",
-                       "news-pravda.com", "sputniknews.com", "rg.ru", "tvzvezda.ru")
+STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "news-pravda.com",
+                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlparse
 
 from dashboard.core import query, vocab
 from dashboard.core.models import PART_LABELS, STATUS_LABELS, Catalog, Evidence, Proposal, Statement
-from dashboard.render.map import PATTERN_MARKS, ink
+from dashboard.render.map import ink
 
 DOCUMENTS_PAGE = "documents"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -68,17 +68,33 @@ def evidence_list(evidence: Iterable[Evidence]) -> str:
     return f'<ul class="evidence">{items}</ul>' if items else ""
 
 
+_GRADIENTS = {
+    "diagonal": "repeating-linear-gradient(45deg,{ink} 0 1.5px,transparent 1.5px 7px)",
+    "back-diagonal": "repeating-linear-gradient(-45deg,{ink} 0 1.5px,transparent 1.5px 7px)",
+    "horizontal": "repeating-linear-gradient(0deg,{ink} 0 1.5px,transparent 1.5px 7px)",
+    "vertical": "repeating-linear-gradient(90deg,{ink} 0 1.5px,transparent 1.5px 7px)",
+    "cross": "repeating-linear-gradient(45deg,{ink} 0 1.5px,transparent 1.5px 7px),"
+             "repeating-linear-gradient(-45deg,{ink} 0 1.5px,transparent 1.5px 7px)",
+    "grid": "repeating-linear-gradient(0deg,{ink} 0 1.5px,transparent 1.5px 7px),"
+            "repeating-linear-gradient(90deg,{ink} 0 1.5px,transparent 1.5px 7px)",
+    "dots": "radial-gradient({ink} 1.6px,transparent 1.8px)",
+    "circles": "radial-gradient(transparent 2px,{ink} 2.2px 3.2px,transparent 3.4px)",
+}
+
+
 def swatch(disposition_id: str, size: int = 18) -> str:
+    """A colour-and-pattern chip in plain CSS (survives st.html's sanitiser, unlike SVG)."""
     d = vocab.get(disposition_id)
-    marks = PATTERN_MARKS[d.pattern]
-    pid = f"sw-{d.id}"
-    fill = ink(d.colour) if "a" in marks else "none"
-    overlay = (f'<path d="{marks}" stroke="{ink(d.colour)}" stroke-width="1.3" '
-               f'stroke-opacity=".7" fill="{fill}" fill-opacity=".7"/>' if marks else "")
-    return (f'<svg class="swatch" width="{size * 1.4:.0f}" height="{size}" aria-hidden="true">'
-            f'<defs><pattern id="{pid}" patternUnits="userSpaceOnUse" width="10" height="10">'
-            f'<rect width="10" height="10" fill="{d.colour}"/>{overlay}</pattern></defs>'
-            f'<rect width="100%" height="100%" fill="url(#{pid})" stroke="#444"/></svg>')
+    marks = _GRADIENTS.get(d.pattern, "").format(ink=_alpha(ink(d.colour)))
+    tile = ";background-size:8px 8px" if d.pattern in ("dots", "circles") else ""
+    image = f";background-image:{marks}{tile}" if marks else ""
+    return (f'<span class="swatch" aria-hidden="true" style="display:inline-block;'
+            f'width:{size * 1.5:.0f}px;height:{size}px;border:1px solid #444;'
+            f'background-color:{d.colour}{image}"></span>')
+
+
+def _alpha(colour: str) -> str:
+    return "rgba(26,26,26,.7)" if colour == "#1a1a1a" else "rgba(255,255,255,.75)"
 
 
 def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend") -> str:

@@ -117,7 +117,8 @@ class Behaviour(MacroElement):
   function tip(rid, line){ var d = document.createElement("div");
     text("strong", REG[rid].name, d); d.appendChild(document.createElement("br"));
     text("span", line, d); return d; }
-  var legend = L.control({position: "bottomleft"});
+  var legend = L.control({position: "topleft"});
+  map.zoomControl.setPosition("bottomright");
   legend.onAdd = function(){ var d = L.DomUtil.create("div", "claims-legend");
     d.setAttribute("data-testid", "map-legend"); return d; };
   legend.addTo(map);
@@ -136,7 +137,14 @@ class Behaviour(MacroElement):
     var d = document.createElement("div"); text("strong", pl.name, d);
     d.appendChild(document.createElement("br")); text("span", pl.note, d);
     shape.bindTooltip(d); shape.addTo(map); });
+  var fitted = false, lastSize = "";
+  function refit(){ var el = map.getContainer(), size = el.clientWidth + "x" + el.clientHeight;
+    if (size === lastSize || !el.clientWidth) { return; } lastSize = size;
+    map.invalidateSize(); map.fitBounds({{ this.bounds }}, {padding: [4, 4]}); }
+  function fit(){ if (fitted) { return; } fitted = true; refit();
+    if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); } }
   window.claimsApply = function(state){
+    fit();
     var layers = regionLayers();
     Object.keys(layers).forEach(function(rid){
       var layer = layers[rid], path = layer._path;
@@ -163,6 +171,7 @@ class Behaviour(MacroElement):
         self.vocab = js_json(vocab_payload())
         self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
         self.places = js_json(places)
+        self.bounds = js_json(BOUNDS)
 
 
 class Apply(MacroElement):
