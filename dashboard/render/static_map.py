@@ -744,9 +744,12 @@ def _legend_entries(shown: dict) -> list[tuple[str, str]]:
     return entries
 
 
-def _legend_label(kind: str, did: str) -> str:
+def _legend_label(kind: str, did: str, short: bool = False) -> str:
     if kind == "disposition":
-        return vocab.get(did).label
+        return vocab.get(did).short if short else vocab.get(did).label
+    if short:
+        return {"split": "Split region (stripes)", "contact": "Line of contact",
+                "highlight": "Highlighted"}[kind]
     return {"split": "Stripes: region split between two provisions",
             "contact": "Line of contact (edge of the Russian-held area)",
             "highlight": "Highlighted region"}[kind]
@@ -789,47 +792,21 @@ def _swatch(fig: Figure, kind: str, did: str, x: float, y: float, w: float, h: f
 
 def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
                 width_px: int, height_px: int) -> None:
+    """Title, subtitle, date line, caption, legend; the sources at the foot.
+
+    The sources and the legend always show in full; a caption too long for what is left
+    first gets smaller type, then a shorter legend (the dispositions' short labels), then
+    loses its tail (ending in an ellipsis). Titles are clipped to TITLE_MAX_LINES lines.
+    """
     u = k * renderer.dpi / 100  # pixels per pixel of the 1920 x 1080 design
     left = MAP_FRACTION * width_px
     pad = PANEL_PAD * width_px
     col = _Column(fig, renderer, left + pad, width_px - left - 2 * pad, height_px)
     top, bottom = height_px - pad * 1.1, pad * 0.9
+    gap_small, gap_big = 8 * u, 22 * u
+    swatch_w, swatch_h, gap_sw, entry_gap = 62 * u, 34 * u, 14 * u, 7 * u
     fig.add_artist(Line2D([MAP_FRACTION] * 2, [0, 1], transform=fig.transFigure,
                           color="#9a9a9a", linewidth=1.0 * k))
-
-    f_title = _font(PT_TITLE, k, weight="bold")
-    f_sub = _font(PT_SUBTITLE, k)
-    f_date = _font(PT_DATE, k)
-    f_cap = _font(PT_CAPTION, k)
-    f_head = _font(PT_LEGEND_HEAD, k, weight="bold")
-    f_leg = _font(PT_LEGEND, k)
-    f_src = _font(PT_SOURCES, k)
-
-    title = _clip_lines(col.wrap(_plain(scene.title), f_title), TITLE_MAX_LINES)
-    subtitle = col.wrap(_plain(scene.subtitle), f_sub)
-    date_line = col.wrap(_plain(scene.date_line), f_date)
-    caption = col.wrap(_plain(scene.caption), f_cap)
-    sources = [line for s in scene.source_lines for line in col.wrap(_plain(s), f_src)]
-
-    # sources first, from the bottom up: they fix the floor of everything else
-    floor = bottom
-    if sources:
-        artist, h = col.block(sources, f_src, MUTED, bottom, linespacing=1.3)
-        artist.set_va("bottom")
-        floor = bottom + h + 14 * u
-
-    swatch_w, swatch_h = 62 * u, 34 * u
-    gap_sw = 14 * u
-    entries = _legend_entries(shown)
-    legend_lines = [col.wrap(_legend_label(kind, did), f_leg, swatch_w + gap_sw)
-                    for kind, did in entries]
-    line_h = renderer.get_text_width_height_descent("Ag", f_leg, ismath=False)[1] * 1.25
-    entry_h = [max(swatch_h, len(lines) * line_h) for lines in legend_lines]
-    entry_gap = 7 * u
-    head_h = renderer.get_text_width_height_descent("Key", f_head, ismath=False)[1] * 1.6
-    legend_h = head_h + sum(entry_h) + entry_gap * max(len(entries) - 1, 0) if entries else 0.0
-
-    gap_small, gap_big = 8 * u, 22 * u
 
     def height_of(lines, font, linespacing=1.25) -> float:
         if not lines:
@@ -838,34 +815,72 @@ def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
         artist.remove()
         return h
 
-    fixed = height_of(title, f_title, 1.15) + gap_big
-    for lines, font in ((subtitle, f_sub), (date_line, f_date)):
-        if lines:
-            fixed += height_of(lines, font) + gap_small
-    available = top - floor - fixed - legend_h - (gap_big if entries else 0)
-    if caption:
-        # a long caption first gets smaller type, then loses its tail (legend and sources stay)
-        for pt in PT_CAPTION_STEPS:
-            f_cap = _font(pt, k)
-            caption = col.wrap(_plain(scene.caption), f_cap)
-            if height_of(caption, f_cap) + gap_big <= available:
+    # the heading: (lines, font, colour, line spacing, gap below)
+    heading = [
+        (_clip_lines(col.wrap(_plain(scene.title), f), TITLE_MAX_LINES), f, TEXT, 1.15,
+         gap_small + 4 * u) for f in [_font(PT_TITLE, k, weight="bold")]]
+    heading += [(col.wrap(_plain(scene.subtitle), _font(PT_SUBTITLE, k)),
+                 _font(PT_SUBTITLE, k), TEXT, 1.25, gap_small),
+                (col.wrap(_plain(scene.date_line), _font(PT_DATE, k)),
+                 _font(PT_DATE, k), MUTED, 1.25, gap_small)]
+    heading = [block for block in heading if block[0]]
+    heading_h = sum(height_of(lines, f, sp) + gap for lines, f, _, sp, gap in heading)
+    heading_h += gap_big - gap_small + gap_small  # down to the rule, then below it
+
+    # the sources, from the bottom up: they fix the floor of everything else
+    f_src = _font(PT_SOURCES, k)
+    sources = [line for s in scene.source_lines for line in col.wrap(_plain(s), f_src)]
+    floor = bottom
+    if sources:
+        artist, h = col.block(sources, f_src, MUTED, bottom, linespacing=1.3)
+        artist.set_va("bottom")
+        floor = bottom + h + 14 * u
+
+    f_head = _font(PT_LEGEND_HEAD, k, weight="bold")
+    f_leg = _font(PT_LEGEND, k)
+    entries = _legend_entries(shown)
+    line_h = renderer.get_text_width_height_descent("Ag", f_leg, ismath=False)[1] * 1.25
+    head_h = renderer.get_text_width_height_descent("Key", f_head, ismath=False)[1] * 1.6
+
+    def legend(short: bool):
+        lines = [col.wrap(_legend_label(kind, did, short), f_leg, swatch_w + gap_sw)
+                 for kind, did in entries]
+        heights = [max(swatch_h, len(ls) * line_h) for ls in lines]
+        total = head_h + sum(heights) + entry_gap * (len(entries) - 1) if entries else 0.0
+        return lines, heights, total
+
+    legend_lines, entry_h, legend_h = legend(short=False)
+    room = top - floor - heading_h - legend_h  # for the caption and the gap below it
+    caption: list[str] = []
+    f_cap = _font(PT_CAPTION, k)
+    text = _plain(scene.caption)
+    if text.strip():
+        for short in (False, True):
+            if short:
+                shorter = legend(short=True)
+                if shorter[2] >= legend_h:
+                    break
+                legend_lines, entry_h, legend_h = shorter
+                room = top - floor - heading_h - legend_h
+            for pt in PT_CAPTION_STEPS:
+                f_cap = _font(pt, k)
+                caption = col.wrap(text, f_cap)
+                if height_of(caption, f_cap) + gap_big <= room:
+                    break
+            if height_of(caption, f_cap) + gap_big <= room:
                 break
         keep = len(caption)
-        while keep > 0 and height_of(caption[:keep], f_cap) + gap_big > available:
+        while keep > 0 and height_of(caption[:keep], f_cap) + gap_big > room:
             keep -= 1
         caption = _clip_lines(caption, keep)
 
     y = top
-    for lines, font, colour, spacing, gap in (
-            (title, f_title, TEXT, 1.15, gap_small + 4 * k),
-            (subtitle, f_sub, TEXT, 1.25, gap_small),
-            (date_line, f_date, MUTED, 1.25, gap_small)):
-        if lines:
-            _, h = col.block(lines, font, colour, y, spacing)
-            y -= h + gap
+    for lines, font, colour, spacing, gap in heading:
+        _, h = col.block(lines, font, colour, y, spacing)
+        y -= h + gap
     y -= gap_big - gap_small
     fig.add_artist(Line2D([col.x_px / width_px, (col.x_px + col.width_px) / width_px],
-                          [y / height_px + 0.004] * 2, transform=fig.transFigure,
+                          [(y + 4 * u) / height_px] * 2, transform=fig.transFigure,
                           color=RULE, linewidth=1.2 * k))
     y -= gap_small
     if caption:
@@ -873,12 +888,10 @@ def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
         y -= h + gap_big
     if not entries:
         return
-    _, h = col.block(["Key"], f_head, TEXT, y)
+    col.block(["Key"], f_head, TEXT, y)
     y -= head_h
     for (kind, did), lines, eh in zip(entries, legend_lines, entry_h, strict=True):
         _swatch(fig, kind, did, col.x_px, y - (eh + swatch_h) / 2, swatch_w, swatch_h, k, shown)
-        artist = _text(fig, (col.x_px + swatch_w + gap_sw) / width_px, (y - eh / 2) / height_px,
-                       "\n".join(lines), f_leg, color=TEXT, ha="left", va="center",
-                       linespacing=1.25)
-        del artist
+        _text(fig, (col.x_px + swatch_w + gap_sw) / width_px, (y - eh / 2) / height_px,
+              "\n".join(lines), f_leg, color=TEXT, ha="left", va="center", linespacing=1.25)
         y -= eh + entry_gap

@@ -1,0 +1,128 @@
+"""Every page runs headless in AppTest with no exception; URL state and errors behave."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import REPO_ROOT
+from dashboard.core import catalog as cat
+
+MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
+
+
+def app(params: dict | None = None, seeds=None, monkeypatch=None) -> AppTest:
+    if seeds is not None:
+        monkeypatch.setenv(cat.SEEDS_ENV, str(seeds))
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def html_text(at: AppTest) -> str:
+    return html.unescape("\n".join(str(e.proto.body) for e in at.get("html")))
+
+
+def test_map_page_runs_and_shows_the_default_proposal():
+    at = app()
+    assert not at.exception
+    assert at.radio(key="proposal").value == "us-28-point-plan"
+    assert "US 28-point plan" in html_text(at)
+    assert 'data-testid="timeline"' in html_text(at)
+
+
+def test_switching_proposals_updates_the_url():
+    at = app()
+    at.radio(key="proposal").set_value("geneva-framework-2025-11").run()
+    assert not at.exception
+    assert at.query_params["proposal"] == "geneva-framework-2025-11"
+
+
+def test_url_names_the_view():
+    at = app({"proposal": "european-counter-proposal-2025-11", "region": "UA-23"})
+    assert not at.exception
+    assert at.radio(key="proposal").value == "european-counter-proposal-2025-11"
+    assert 'data-region="UA-23"' in html_text(at)
+
+
+@pytest.mark.parametrize("params,notice", [
+    ({"proposal": "no-such-plan"}, "Unknown proposal 'no-such-plan'"),
+    ({"region": "UA-99"}, "Unknown region 'UA-99'"),
+    ({"mode": "karaoke"}, "Unknown mode 'karaoke'"),
+])
+def test_unknown_url_values_fall_back_with_a_notice(params, notice):
+    at = app(params)
+    assert not at.exception
+    assert notice in html_text(at)
+    assert at.radio(key="proposal").value == "us-28-point-plan"
+
+
+def test_region_alias_in_url_is_understood():
+    at = app({"region": "Zaporozhye"})
+    assert 'data-region="UA-23"' in html_text(at)
+
+
+def test_region_search_in_any_language():
+    at = app()
+    at.text_input(key="region_search").input("Луганська").run()
+    assert at.selectbox(key="region").value == "UA-09"
+
+
+def test_timeline_filter_by_speaker_and_order():
+    at = app()
+    at.multiselect(key="tl_speakers").set_value(["Dmitry Peskov"]).run()
+    text = html_text(at)
+    assert "Dmitry Peskov" in text and "Rustem Umerov</b>" not in text
+    at.radio(key="tl_order").set_value("Oldest first").run()
+    assert not at.exception
+
+
+def test_broken_catalog_shows_file_and_line(make_seeds, monkeypatch):
+    root = make_seeds({"statements/all.yaml": "- id: ok\n  date: 2025-02-30\n"})
+    at = app(seeds=root, monkeypatch=monkeypatch)
+    assert not at.exception
+    text = html_text(at)
+    assert "all.yaml:2:" in text and "impossible date" in text
+
+
+def test_catalog_edit_shows_on_next_load(real_seeds, monkeypatch):
+    at = app(seeds=real_seeds, monkeypatch=monkeypatch)
+    assert not at.exception
+    plan = real_seeds / "proposals" / "us-28-point-plan.yaml"
+    plan.write_text(plan.read_text().replace("title: US 28-point plan",
+                                             "title: US 28-point plan (edited)", 1))
+    at = app(seeds=real_seeds, monkeypatch=monkeypatch)
+    assert "US 28-point plan (edited)" in html_text(at)
+    plan.write_text("id: [broken\n")
+    at = app(seeds=real_seeds, monkeypatch=monkeypatch)
+    assert "malformed YAML" in html_text(at)
+
+
+def test_compare_page():
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["compare"] = "geneva-framework-2025-11"
+    at.run()
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    text = html_text(at)
+    assert 'data-testid="compare"' in text and "changed" in text
+
+
+def test_sources_page_highlights_the_passage():
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.run()
+    at.query_params["doc"] = "seed-2025-11-21-umerov-peskov"
+    at.query_params["quote"] = "It is better to negotiate, and this should be done now"
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    assert '<mark id="passage" data-testid="passage">It is better to negotiate' in html_text(at)
+
+
+def test_about_page():
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    at.switch_page("app_pages/about.py").run()
+    assert not at.exception
+    assert "Natural Earth" in html_text(at)
