@@ -127,3 +127,6 @@ def _attach_optional() -> None:
 
 
 _attach_optional()
+
+if __name__ == "__main__":
+    main()

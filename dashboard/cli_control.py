@@ -58,6 +58,8 @@ def _report(result: ctl.ImportResult) -> None:
     click.echo(f"imported {info.source} {info.date}: {parsed.kind}, {parsed.polygons} "
                f"polygon(s){'; left out ' + left_out if left_out else ''}; {area} -> "
                f"{info.path}")
+    if result.url:
+        click.echo(f"fetched {result.url}", err=True)
     click.echo(info.credit, err=True)
 
 
@@ -110,7 +112,6 @@ def fetch_cmd(date_text: str | None, timeout: float, repair: bool, seeds: Path |
     The base URL can be changed with $CLAIMS_ATLAS_DEEPSTATE_URL.
     """
     day = None if date_text is None else _date(date_text)
-    click.echo(f"fetching {ctl.deepstate_url(day)} (timeout {timeout:g} s)", err=True)
     try:
         result = ctl.fetch_deepstate(day, timeout=timeout, repair=repair)
     except ctl.ControlError as exc:

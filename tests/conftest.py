@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
 from pathlib import Path
@@ -69,22 +70,26 @@ STATEMENTS = """\
 """
 
 
+def textwrap_write(root: Path, files: dict[str, str | None]) -> Path:
+    """Write (None: remove) files under `root`, dedented; returns `root`."""
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_seeds(tmp_path: Path):
     """Write a small catalog; `files` replaces (None: removes) or adds files by relative path."""
 
     def make(files: dict[str, str | None] | None = None) -> Path:
-        root = tmp_path / "seeds"
         base = {"documents/doc-a.txt": DOC, "proposals/plan-a.yaml": PROPOSAL,
                 "statements/all.yaml": STATEMENTS}
-        for name, text in {**base, **(files or {})}.items():
-            path = root / name
-            if text is None:
-                path.unlink(missing_ok=True)
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return root
+        return textwrap_write(tmp_path / "seeds", {**base, **(files or {})})
 
     return make
 
@@ -95,3 +100,56 @@ def real_seeds(tmp_path: Path) -> Path:
     dest = tmp_path / "real-seeds"
     shutil.copytree(SEEDS, dest)
     return dest
+
+
+# -- browser tests ----------------------------------------------------------------------------
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash.setdefault("failed", report.failed)
+        item.stash["failed"] = report.failed
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The shipped catalog, served once for the session."""
+    from tests.browser_support import serve
+
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with serve(log=log) as url:
+        yield url
+
+
+@pytest.fixture
+def page(chromium, request):
+    """A fresh browser context; external requests recorded; screenshot kept on failure."""
+    from tests.browser_support import ARTIFACTS, is_external
+
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000})
+    pg = context.new_page()
+    pg.external = []
+    pg.on("request", lambda r: pg.external.append(r.url) if is_external(r.url) else None)
+    pg.set_default_timeout(30_000)
+    yield pg
+    if request.node.stash.get("failed", False):
+        ARTIFACTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):
+            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

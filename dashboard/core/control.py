@@ -112,7 +112,7 @@ DEEPSTATE_FILLS = OCCUPIED_FILLS | LIBERATED_FILLS | CONTESTED_FILLS
 
 # Adjacent polygons of one source (e.g. "occupied before 2022" and "occupied since 2022")
 # meet with hairline gaps; a closing (grow, union, shrink) by this many degrees (~1 m) seals
-# them. Applied only when several polygons are merged.
+# them. Applied only when polygons of several features are merged.
 SEAL_DEGREES = 1e-5
 
 # Sliver rule (see METHOD). The coast and the national border of the control data and of the
@@ -601,6 +601,7 @@ def _parse(raw: bytes, *, date, deepstate, repair) -> ParsedControl:
     dropped: dict[str, int] = {}
     unknown_fills: set[str] = set()
     polys: list[Polygon] = []
+    sources: set[int] = set()  # the features that gave polygons
     had_z = False
 
     def drop(what: str) -> None:
@@ -641,6 +642,7 @@ def _parse(raw: bytes, *, date, deepstate, repair) -> ParsedControl:
                 got = _polygon(rings, label, repair)
                 _check_bbox(got, label)
                 polys.extend(got)
+                sources.add(i)
     if unknown_fills:
         notes.append("left out polygons with fill colours not known to mean 'occupied': "
                      + ", ".join(sorted(unknown_fills)))
@@ -651,7 +653,7 @@ def _parse(raw: bytes, *, date, deepstate, repair) -> ParsedControl:
         what = "no occupied polygons" if deepstate else "no polygons"
         raise _Bad(f"{what} (found: {seen})")
     merged = shapely.union_all(polys) if len(polys) > 1 else polys[0]
-    if len(polys) > 1:
+    if len(sources) > 1:  # seal hairline gaps between neighbouring features' polygons
         merged = shapely.buffer(shapely.buffer(merged, SEAL_DEGREES, join_style="mitre"),
                                 -SEAL_DEGREES, join_style="mitre")
     if not merged.is_valid:
@@ -783,20 +785,26 @@ def store_snapshot(parsed: ParsedControl, *, source: str, date: dt.date,
     slug = slugify(source)
     if not slug:
         raise ControlImportError(f"source name {source!r} needs at least one letter or digit")
-    source = source.strip()
-    attribution = (attribution or "").strip() or _default_attribution(source)
     cache = control_dir(cache_dir)
     rel = f"{slug}/{date.isoformat()}.geojson"
     path = cache / rel
-    imported_at = _now()
-    props = {"source": source, "date": date.isoformat(), "attribution": attribution,
-             "imported_at": imported_at, "original_file_sha256": original_sha256}
-    doc = {"type": "FeatureCollection",
-           "features": [{"type": "Feature", "properties": props,
-                         "geometry": mapping(parsed.geometry)}]}
-    body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
     try:
         with _locked(cache):
+            # One source, one name: "deepstatemap" and "DeepStateMap" are the same source;
+            # the spelling already in the cache (or DeepStateMap's own) is kept.
+            same = [e for e in _current_entries(cache) if e["path"].startswith(f"{slug}/")]
+            if slug == slugify(DEEPSTATE_SOURCE):
+                source = DEEPSTATE_SOURCE
+            elif same:
+                source = max(same, key=lambda e: e.get("imported_at", ""))["source"]
+            source = source.strip()
+            attribution = (attribution or "").strip() or _default_attribution(source)
+            props = {"source": source, "date": date.isoformat(), "attribution": attribution,
+                     "imported_at": _now(), "original_file_sha256": original_sha256}
+            doc = {"type": "FeatureCollection",
+                   "features": [{"type": "Feature", "properties": props,
+                                 "geometry": mapping(parsed.geometry)}]}
+            body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
             previous = None
             if path.exists():
                 old = _entry_from_file(path, rel)
@@ -811,8 +819,11 @@ def store_snapshot(parsed: ParsedControl, *, source: str, date: dt.date,
             entries.sort(key=lambda e: e["path"])
             index = {"format": 1, "generator": f"claims-atlas {__version__}",
                      "snapshots": entries}
-            _atomic_write(_index_path(cache),
-                          json.dumps(index, indent=1, ensure_ascii=False).encode("utf-8"))
+            # The index is derived from the snapshot files (list_snapshots rebuilds a stale
+            # one), so failing to refresh it does not undo a committed import.
+            with contextlib.suppress(OSError):
+                _atomic_write(_index_path(cache),
+                              json.dumps(index, indent=1, ensure_ascii=False).encode("utf-8"))
             with contextlib.suppress(OSError):
                 _stats_path(path).unlink()
     except OSError as exc:
@@ -848,7 +859,7 @@ def import_file(path: str | os.PathLike, *, source: str, date: str | dt.date,
         raise ControlImportError(f"{path}: cannot read ({exc.strerror or exc})") from None
     result = import_bytes(raw, str(path), source=source, date=date, attribution=attribution,
                           cache_dir=cache_dir, repair=repair)
-    m = re.search(r"(\d{4})(\d{2})(\d{2})", path.name)
+    m = re.search(r"((?:19|20)\d{2})(\d{2})(\d{2})", path.name)
     if m and m.group(0) != result.info.date.strftime("%Y%m%d"):
         notes = result.parsed.notes + (
             f"the file name says {m.group(1)}-{m.group(2)}-{m.group(3)}, "
@@ -1037,8 +1048,10 @@ def region_stats(snapshot_geom, regions_gdf) -> list[dict]:
     coast = _coast_of(land)
     occupied = None
     if snapshot_geom is not None and not snapshot_geom.is_empty:
-        occupied = shapely.intersection(snapshot_geom, land)  # clip to land
-        shapely.prepare(occupied)
+        # Intersecting with each unit clips the occupied area to land; clipping to the
+        # (grid-snapped) union first would leave millimetre gaps along every unit's edge.
+        occupied = snapshot_geom
+        shapely.prepare(occupied)  # a cache inside the geometry; no visible change
     out = []
     for rid, name, geom in rows:
         s = _split(geom, occupied, coast)

@@ -140,7 +140,9 @@ class Behaviour(MacroElement):
   var fitted = false, lastSize = "";
   function refit(){ var el = map.getContainer(), size = el.clientWidth + "x" + el.clientHeight;
     if (size === lastSize || !el.clientWidth) { return; } lastSize = size;
-    map.invalidateSize(); map.fitBounds({{ this.bounds }}, {padding: [4, 4]}); }
+    map.invalidateSize({animate: false});
+    map.fitBounds({{ this.bounds }}, {padding: [4, 4], animate: false});
+    el.setAttribute("data-fitted", size); }
   function fit(){ if (fitted) { return; } fitted = true; refit();
     if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); } }
   window.claimsApply = function(state){
@@ -215,9 +217,14 @@ def place_payload(catalog: Catalog) -> list[dict]:
 
 
 def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) -> folium.Map:
-    """The map that stays the same whatever the selection."""
+    """The map that stays the same whatever the selection.
+
+    `keyboard=False`: Leaflet's keyboard handler focuses the container on mousedown, which
+    in Chrome moves the mouseup off the clicked path, so no click reaches the region (and
+    the arrow keys belong to the presenter's deck, not to panning).
+    """
     m = offline(folium.Map(location=CENTRE, zoom_start=6, tiles=None, min_zoom=5, max_zoom=10,
-                           zoom_snap=0.25, control_scale=True, height=height,
+                           zoom_snap=0.25, control_scale=True, height=height, keyboard=False,
                            max_bounds=True, attribution_control=True), prefix)
     m.fit_bounds(BOUNDS)
     m.get_root().header.add_child(Element(css()), name="claims_css")

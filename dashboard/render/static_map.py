@@ -83,7 +83,11 @@ PT_SCALE = 12
 
 MAP_FRACTION = 0.695  # of the figure's width
 PANEL_PAD = 0.021  # of the figure's width, each side of the panel's text
-TITLE_MAX_LINES = 4
+TITLE_MAX_LINES = 4  # longer titles, subtitles, date lines and sources end in an ellipsis
+SUBTITLE_MAX_LINES = 3
+DATE_MAX_LINES = 2
+SOURCES_MAX_LINES = 10
+MAX_CHARS = 4000  # of any one text: more than the panel can show
 STRIPE_PX = 30  # width of one band of a split region, in pixels at 1920 x 1080
 STRIPE_ANGLE = 30.0  # degrees; none of the hatches runs at this angle
 BASE_W_IN, BASE_H_IN = 19.2, 10.8
@@ -138,6 +142,8 @@ def render_pngs(scenes: Sequence[MapScene], regions: gpd.GeoDataFrame,
 def render_pdf(scenes: Sequence[MapScene], regions: gpd.GeoDataFrame,
                neighbours: gpd.GeoDataFrame | None, size=(1920, 1080)) -> bytes:
     """A PDF with one landscape page per scene (vector; page = `size` at 100 px per inch)."""
+    if not scenes:
+        raise ValueError("render_pdf needs at least one scene")
     prepared = _prepared(regions, neighbours)
     buf = io.BytesIO()
     metadata = {"CreationDate": None, "ModDate": None, "Creator": "claims-atlas",
@@ -237,7 +243,7 @@ def _prepare(regions: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame | None) -> 
         if geom is None or geom.is_empty:
             continue
         geom = _polygonal(geom)
-        names[rid] = _short_name(str(name)) if name is not None else rid
+        names[rid] = _short_name(str(name)) if isinstance(name, str) and name else rid
         geoms[rid] = geom
         paths[rid] = _path(geom)
         anchors[rid] = _anchor(geom)
@@ -376,10 +382,24 @@ def _plain(text: Any) -> str:
     return "" if text is None else str(text)
 
 
+def _ids(value: Any) -> list[str]:
+    """A sequence of ids as strings (a lone string counts as one id, not as characters)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
 def _ink(colour: str) -> str:
     """Black or white hatch marks, whichever shows on the colour."""
     r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
     return "#1a1a1a" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
+def _hatch_width(k: float) -> float:
+    """Hatch lines in points: 1.1 at full size, never thinner than 0.8 (they must show)."""
+    return max(1.1 * k, 0.8)
 
 
 def _disposition(did: str) -> vocab.Disposition:
@@ -391,12 +411,12 @@ def _disposition(did: str) -> vocab.Disposition:
 
 def _fill(ax, path: Path, did: str, k: float, zorder: float = 2.0) -> None:
     d = _disposition(did)
-    ax.add_patch(PathPatch(path, facecolor=d.colour, edgecolor="none", linewidth=0,
-                           zorder=zorder))
+    ax.add_artist(PathPatch(path, facecolor=d.colour, edgecolor="none", linewidth=0,
+                            zorder=zorder))
     if d.hatch:
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="none", linewidth=0,
-                               hatch=d.hatch, hatchcolor=_ink(d.colour),
-                               hatch_linewidth=1.1 * k, zorder=zorder + 0.1))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor="none", linewidth=0,
+                                hatch=d.hatch, hatchcolor=_ink(d.colour),
+                                hatch_linewidth=_hatch_width(k), zorder=zorder + 0.1))
 
 
 def _stripes(geom: BaseGeometry, dids: Sequence[str], width: float) -> list[tuple[str, Any]]:
@@ -457,15 +477,14 @@ def _draw(scene: MapScene, prepared: _Prepared, size, dpi) -> Figure:
 
     ax = fig.add_axes((0.0, 0.0, MAP_FRACTION, 1.0))
     ax.set_axis_off()
-    ax.set_facecolor(SEA)
-    ax.patch.set_visible(True)
     ax_w_px, ax_h_px = MAP_FRACTION * width_px, float(height_px)
     xlim, ylim = _view(prepared, ax_w_px, ax_h_px)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal", adjustable="box", anchor="C")
-    ax.add_patch(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=SEA,
-                           edgecolor="none", zorder=0))
+    # (artists go in with add_artist: add_patch would walk every vertex to update data limits)
+    ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=SEA,
+                            edgecolor="none", zorder=0))
     per_px = (xlim[1] - xlim[0]) / ax_w_px  # map units per pixel
 
     shown = _draw_map(ax, scene, prepared, k, per_px, dpi)
@@ -480,16 +499,16 @@ def _draw(scene: MapScene, prepared: _Prepared, size, dpi) -> Figure:
 def _draw_map(ax, scene: MapScene, prepared: _Prepared, k: float, per_px: float, dpi) -> dict:
     """Neighbours, region fills, borders, highlights, line of contact; what the legend needs."""
     if prepared.neighbours_path is not None:
-        ax.add_patch(PathPatch(prepared.neighbours_path, facecolor=LAND, edgecolor=LAND_EDGE,
-                               linewidth=1.0 * k, zorder=1))
+        ax.add_artist(PathPatch(prepared.neighbours_path, facecolor=LAND, edgecolor=LAND_EDGE,
+                                linewidth=1.0 * k, zorder=1))
 
     used: set[str] = set()
     split: tuple[str, ...] = ()
     for rid in prepared.ids:
-        dids = [str(d) for d in (scene.dispositions.get(rid) or ())] or [vocab.NOT_ADDRESSED]
+        dids = _ids((scene.dispositions or {}).get(rid)) or [vocab.NOT_ADDRESSED]
         for did in dids:
             _disposition(did)
-        parts = scene.split_geoms.get(rid) if scene.split_geoms else None
+        parts = (scene.split_geoms or {}).get(rid)
         geom = prepared.geoms[rid]
         if parts:
             _fill(ax, prepared.paths[rid], dids[0], k)  # under the parts: no gaps at edges
@@ -508,8 +527,8 @@ def _draw_map(ax, scene: MapScene, prepared: _Prepared, k: float, per_px: float,
                 part_paths.append(path)
                 used.add(did)
             if part_paths:
-                ax.add_patch(PathPatch(Path.make_compound_path(*part_paths), facecolor="none",
-                                       edgecolor=REGION_EDGE, linewidth=1.0 * k, zorder=3))
+                ax.add_artist(PathPatch(Path.make_compound_path(*part_paths), facecolor="none",
+                                        edgecolor=REGION_EDGE, linewidth=1.0 * k, zorder=3))
         elif len(dids) > 1:
             split = split or tuple(dict.fromkeys(dids))
             for did, part in _stripes(geom, dids, STRIPE_PX * k * per_px * dpi / 100):
@@ -520,20 +539,20 @@ def _draw_map(ax, scene: MapScene, prepared: _Prepared, k: float, per_px: float,
             used.add(dids[0])
 
     if prepared.paths:
-        ax.add_patch(PathPatch(Path.make_compound_path(*prepared.paths.values()),
-                               facecolor="none", edgecolor=REGION_EDGE, linewidth=1.2 * k,
-                               zorder=4))
-        ax.add_patch(PathPatch(prepared.country_path, facecolor="none", edgecolor=BORDER,
-                               linewidth=1.6 * k, zorder=4.1))
+        ax.add_artist(PathPatch(Path.make_compound_path(*prepared.paths.values()),
+                                facecolor="none", edgecolor=REGION_EDGE, linewidth=1.2 * k,
+                                zorder=4))
+        ax.add_artist(PathPatch(prepared.country_path, facecolor="none", edgecolor=BORDER,
+                                linewidth=1.6 * k, zorder=4.1))
 
-    highlighted = [prepared.paths[r] for r in dict.fromkeys(map(str, scene.highlight))
+    highlighted = [prepared.paths[r] for r in dict.fromkeys(_ids(scene.highlight))
                    if r in prepared.paths]
     if highlighted:
         path = Path.make_compound_path(*highlighted)
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="white", linewidth=7.5 * k,
-                               joinstyle="round", zorder=6))
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor=HIGHLIGHT, linewidth=4.0 * k,
-                               joinstyle="round", zorder=6.1))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor="white", linewidth=7.5 * k,
+                                joinstyle="round", zorder=6))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=HIGHLIGHT, linewidth=4.0 * k,
+                                joinstyle="round", zorder=6.1))
 
     contact = False
     if scene.control is not None:
@@ -543,11 +562,11 @@ def _draw_map(ax, scene: MapScene, prepared: _Prepared, k: float, per_px: float,
             line_path = _line_path(line)
             if line_path is not None:
                 contact = True
-                ax.add_patch(PathPatch(line_path, facecolor="none", edgecolor="white",
-                                       linewidth=6.5 * k, capstyle="round", zorder=7))
-                ax.add_patch(PathPatch(line_path, facecolor="none", edgecolor=CONTACT,
-                                       linewidth=3.0 * k, linestyle=(0, (4, 1.6)),
-                                       capstyle="butt", zorder=7.1))
+                ax.add_artist(PathPatch(line_path, facecolor="none", edgecolor="white",
+                                        linewidth=6.5 * k, capstyle="round", zorder=7))
+                ax.add_artist(PathPatch(line_path, facecolor="none", edgecolor=CONTACT,
+                                        linewidth=3.0 * k, linestyle=(0, (4, 1.6)),
+                                        capstyle="butt", zorder=7.1))
     return {"dispositions": used, "split": split, "contact": contact,
             "highlight": bool(highlighted)}
 
@@ -566,10 +585,9 @@ def _draw_labels(ax, scene: MapScene, prepared: _Prepared, k: float, per_px: flo
     """Short names of the regions the scene says something about, without overlaps."""
     wanted: dict[str, str] = {}
     for rid in prepared.ids:
-        dids = [str(d) for d in (scene.dispositions.get(rid) or ())]
-        if scene.split_geoms.get(rid):
-            dids += [str(d) for d, _ in scene.split_geoms[rid]]
-        if rid in scene.labels:
+        dids = _ids((scene.dispositions or {}).get(rid))
+        dids += [str(d) for d, _ in (scene.split_geoms or {}).get(rid) or ()]
+        if rid in (scene.labels or {}):
             wanted[rid] = _plain(scene.labels[rid])
         elif any(d != vocab.NOT_ADDRESSED for d in dids):
             wanted[rid] = prepared.names[rid]
@@ -585,7 +603,7 @@ def _draw_labels(ax, scene: MapScene, prepared: _Prepared, k: float, per_px: flo
             continue
         x0, y0 = prepared.anchors[rid]
         text = _text(ax, x0, y0, label, font, color=TEXT, ha="center", va="center",
-                     zorder=9, path_effects=_halo(k), clip_on=False)
+                     zorder=9, path_effects=_halo(k), clip_on=True)  # never into the panel
         for dx, dy in offsets:
             text.set_position((x0 + dx * step * per_px, y0 + dy * step * per_px))
             bbox = text.get_window_extent(renderer)
@@ -671,32 +689,48 @@ def _draw_scale_bar(ax, k: float, per_px: float, xlim, ylim, dpi) -> None:
 
 
 def _wrap(text: str, font: FontProperties, max_px: float, renderer) -> list[str]:
-    """Greedy word wrap measured with the renderer (explicit newlines are kept)."""
+    """Greedy word wrap measured with the renderer (explicit newlines are kept).
+
+    Lines are measured as the sum of their words and spaces (each measured once), with a
+    small allowance for kerning, which is far faster than measuring every trial line.
+    """
+    text = text[:MAX_CHARS]  # far more than any panel can show; keeps wrapping cheap
+    cache: dict[str, float] = {}
 
     def width(s: str) -> float:
-        return renderer.get_text_width_height_descent(s, font, ismath=False)[0]
+        if s not in cache:
+            cache[s] = renderer.get_text_width_height_descent(s, font, ismath=False)[0]
+        return cache[s]
 
+    limit = max_px * 0.985
+    space = width("a a") - width("aa")
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").split("\n"):
         words = paragraph.split()
         if not words:
             lines.append("")
             continue
-        line = ""
+        line, line_w = "", 0.0
         for word in words:
-            trial = f"{line} {word}" if line else word
-            if width(trial) <= max_px:
-                line = trial
+            w = width(word)
+            if line and line_w + space + w <= limit:
+                line, line_w = f"{line} {word}", line_w + space + w
                 continue
             if line:
                 lines.append(line)
-            while width(word) > max_px and len(word) > 1:  # a word longer than the line
-                cut = len(word) - 1
-                while cut > 1 and width(word[:cut]) > max_px:
-                    cut -= 1
+            while w > limit and len(word) > 1:  # a word longer than the line: cut it
+                low, high = 1, len(word) - 1  # the longest head that fits (binary search)
+                while low < high:
+                    mid = (low + high + 1) // 2
+                    if width(word[:mid]) <= limit:
+                        low = mid
+                    else:
+                        high = mid - 1
+                cut = low
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
+                w = width(word)
+            line, line_w = word, w
         lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
@@ -767,7 +801,7 @@ def _swatch(fig: Figure, kind: str, did: str, x: float, y: float, w: float, h: f
         if d.hatch:
             fig.add_artist(Rectangle(xy, *wh, transform=tr, facecolor="none", edgecolor="none",
                                      linewidth=0, hatch=d.hatch, hatchcolor=_ink(d.colour),
-                                     hatch_linewidth=1.1 * k))
+                                     hatch_linewidth=_hatch_width(k)))
         fig.add_artist(Rectangle(xy, *wh, transform=tr, facecolor="none", edgecolor="#555555",
                                  linewidth=1.0 * k))
     elif kind == "split":
@@ -775,9 +809,14 @@ def _swatch(fig: Figure, kind: str, did: str, x: float, y: float, w: float, h: f
         count = 4
         for i in range(count):
             d = vocab.get(pair[i % len(pair)])
-            band = Rectangle((xy[0] + wh[0] * i / count, xy[1]), wh[0] / count, wh[1],
-                             transform=tr, facecolor=d.colour, edgecolor="none")
-            fig.add_artist(band)
+            corner = (xy[0] + wh[0] * i / count, xy[1])
+            fig.add_artist(Rectangle(corner, wh[0] / count, wh[1], transform=tr,
+                                     facecolor=d.colour, edgecolor="none"))
+            if d.hatch:
+                fig.add_artist(Rectangle(corner, wh[0] / count, wh[1], transform=tr,
+                                         facecolor="none", edgecolor="none", linewidth=0,
+                                         hatch=d.hatch, hatchcolor=_ink(d.colour),
+                                         hatch_linewidth=_hatch_width(k)))
         fig.add_artist(Rectangle(xy, *wh, transform=tr, facecolor="none", edgecolor="#555555",
                                  linewidth=1.0 * k))
     elif kind == "contact":
@@ -794,9 +833,9 @@ def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
                 width_px: int, height_px: int) -> None:
     """Title, subtitle, date line, caption, legend; the sources at the foot.
 
-    The sources and the legend always show in full; a caption too long for what is left
-    first gets smaller type, then a shorter legend (the dispositions' short labels), then
-    loses its tail (ending in an ellipsis). Titles are clipped to TITLE_MAX_LINES lines.
+    The legend always shows in full. A caption too long for what is left first gets smaller
+    type, then a shorter legend (the dispositions' short labels), then loses its tail (ending
+    in an ellipsis). Title, subtitle, date line and sources are clipped to *_MAX_LINES lines.
     """
     u = k * renderer.dpi / 100  # pixels per pixel of the 1920 x 1080 design
     left = MAP_FRACTION * width_px
@@ -816,25 +855,18 @@ def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
         return h
 
     # the heading: (lines, font, colour, line spacing, gap below)
+    f_title, f_sub, f_date = (_font(PT_TITLE, k, weight="bold"), _font(PT_SUBTITLE, k),
+                              _font(PT_DATE, k))
     heading = [
-        (_clip_lines(col.wrap(_plain(scene.title), f), TITLE_MAX_LINES), f, TEXT, 1.15,
-         gap_small + 4 * u) for f in [_font(PT_TITLE, k, weight="bold")]]
-    heading += [(col.wrap(_plain(scene.subtitle), _font(PT_SUBTITLE, k)),
-                 _font(PT_SUBTITLE, k), TEXT, 1.25, gap_small),
-                (col.wrap(_plain(scene.date_line), _font(PT_DATE, k)),
-                 _font(PT_DATE, k), MUTED, 1.25, gap_small)]
+        (_clip_lines(col.wrap(_plain(scene.title), f_title), TITLE_MAX_LINES), f_title, TEXT,
+         1.15, gap_small + 4 * u),
+        (_clip_lines(col.wrap(_plain(scene.subtitle), f_sub), SUBTITLE_MAX_LINES), f_sub, TEXT,
+         1.25, gap_small),
+        (_clip_lines(col.wrap(_plain(scene.date_line), f_date), DATE_MAX_LINES), f_date, MUTED,
+         1.25, gap_small)]
     heading = [block for block in heading if block[0]]
     heading_h = sum(height_of(lines, f, sp) + gap for lines, f, _, sp, gap in heading)
-    heading_h += gap_big - gap_small + gap_small  # down to the rule, then below it
-
-    # the sources, from the bottom up: they fix the floor of everything else
-    f_src = _font(PT_SOURCES, k)
-    sources = [line for s in scene.source_lines for line in col.wrap(_plain(s), f_src)]
-    floor = bottom
-    if sources:
-        artist, h = col.block(sources, f_src, MUTED, bottom, linespacing=1.3)
-        artist.set_va("bottom")
-        floor = bottom + h + 14 * u
+    heading_h += gap_big  # down to the rule and below it
 
     f_head = _font(PT_LEGEND_HEAD, k, weight="bold")
     f_leg = _font(PT_LEGEND, k)
@@ -849,30 +881,62 @@ def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
         total = head_h + sum(heights) + entry_gap * (len(entries) - 1) if entries else 0.0
         return lines, heights, total
 
+    def most_lines(lines, font, room, linespacing=1.25) -> int:
+        """How many of the lines fit in `room` pixels (binary search)."""
+        low, high = 0, len(lines)
+        while low < high:
+            mid = (low + high + 1) // 2
+            if height_of(lines[:mid], font, linespacing) <= room:
+                low = mid
+            else:
+                high = mid - 1
+        return low
+
+    f_src = _font(PT_SOURCES, k)
+    sources = _clip_lines([line for s in _ids(scene.source_lines)
+                           for line in col.wrap(_plain(s), f_src)], SOURCES_MAX_LINES)
+    sources_h = height_of(sources, f_src, 1.3) + 14 * u if sources else 0.0
+    text = _plain(scene.caption)
+
+    def caption_fit(room: float):
+        """The caption's font and lines at the largest size that fits whole, else None."""
+        for pt in PT_CAPTION_STEPS:
+            font = _font(pt, k)
+            lines = col.wrap(text, font)
+            if height_of(lines, font) + gap_big <= room:
+                return font, lines
+        return None
+
+    # the legend's long labels, unless they squeeze out the sources or a caption that the
+    # short labels would let show in full
     legend_lines, entry_h, legend_h = legend(short=False)
+    room = top - bottom - heading_h - legend_h - sources_h
+    if entries and (room < 0 or (text.strip() and caption_fit(room) is None)):
+        shorter = legend(short=True)
+        if shorter[2] < legend_h:
+            legend_lines, entry_h, legend_h = shorter
+
+    # the sources, from the bottom up, as many lines as fit under the heading and legend
+    floor = bottom
+    if sources:
+        keep = most_lines(sources, f_src, top - bottom - heading_h - legend_h - 14 * u, 1.3)
+        sources = _clip_lines(sources, max(keep, 1))
+        artist, h = col.block(sources, f_src, MUTED, bottom, linespacing=1.3)
+        artist.set_va("bottom")
+        floor = bottom + h + 14 * u
+
+    # the caption in what is left: smaller type first, then its tail goes
     room = top - floor - heading_h - legend_h  # for the caption and the gap below it
     caption: list[str] = []
     f_cap = _font(PT_CAPTION, k)
-    text = _plain(scene.caption)
     if text.strip():
-        for short in (False, True):
-            if short:
-                shorter = legend(short=True)
-                if shorter[2] >= legend_h:
-                    break
-                legend_lines, entry_h, legend_h = shorter
-                room = top - floor - heading_h - legend_h
-            for pt in PT_CAPTION_STEPS:
-                f_cap = _font(pt, k)
-                caption = col.wrap(text, f_cap)
-                if height_of(caption, f_cap) + gap_big <= room:
-                    break
-            if height_of(caption, f_cap) + gap_big <= room:
-                break
-        keep = len(caption)
-        while keep > 0 and height_of(caption[:keep], f_cap) + gap_big > room:
-            keep -= 1
-        caption = _clip_lines(caption, keep)
+        fitted = caption_fit(room)
+        if fitted is not None:
+            f_cap, caption = fitted
+        else:
+            f_cap = _font(PT_CAPTION_STEPS[-1], k)
+            caption = col.wrap(text, f_cap)
+            caption = _clip_lines(caption, most_lines(caption, f_cap, room - gap_big))
 
     y = top
     for lines, font, colour, spacing, gap in heading:

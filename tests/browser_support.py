@@ -1,0 +1,71 @@
+"""Serving the app and driving Debian's Chromium for browser tests.
+
+A free port per server, readiness by polling /_stcore/health (no sleeps), every request
+outside 127.0.0.1 recorded so tests can fail on it, and a screenshot kept on failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from dashboard import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        time.sleep(0.1)  # polling interval, not a wait for an effect
+    raise RuntimeError(f"server at {url} not healthy after {timeout}s")
+
+
+@contextlib.contextmanager
+def serve(seeds: Path | None = None, log: Path | None = None) -> Iterator[str]:
+    port = free_port()
+    cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)]
+    if seeds is not None:
+        cmd += ["--seeds", str(seeds)]
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMS_ATLAS_SEEDS"}
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if log:
+            out.close()
+
+
+def is_external(url: str) -> bool:
+    return not url.startswith(LOCAL_PREFIXES)
