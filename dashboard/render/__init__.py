@@ -1,0 +1,1 @@
+"""Renderers: core answers -> folium map, HTML fragments, PNG/PDF handouts."""
