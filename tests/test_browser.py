@@ -172,3 +172,25 @@ def test_broken_catalog_shows_its_error(page, tmp_path):
         text = errors.inner_text()
         assert "plan-a.yaml:21:" in text and "'annexed'" in text
         assert "Traceback" not in page.content()
+
+
+def test_control_snapshot_splits_donetsk_on_the_map(page, tmp_path, monkeypatch):
+    import json
+
+    from dashboard.core import control
+
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "east.geojson"
+    src.write_text(json.dumps({"type": "Polygon", "coordinates": [[
+        [37.6, 46.5], [41.0, 46.5], [41.0, 50.5], [37.6, 50.5], [37.6, 46.5]]]}))
+    control.import_file(src, source="Test Source", date="2025-11-20")
+    with serve() as url:
+        page.goto(f"{url}/?control=test-source/2025-11-20")
+        frame = map_frame(page)
+        frame.locator("path.part-UA-14.part-russian_held.on.disp-recognised_russian_de_facto"
+                      ).wait_for(state="attached")
+        frame.locator("path.part-UA-14.part-ukrainian_held.on.disp-demilitarised_zone"
+                      ).wait_for(state="attached")
+        assert frame.locator("path.contact-line").count() >= 1
+        assert "snapshot of 2025-11-20" in frame.get_by_test_id("map-legend").inner_text()
+        assert page.external == []

@@ -55,3 +55,35 @@ def map_png(_catalog: Catalog, key: tuple, proposal_id: str, highlight: tuple[st
 def key(c: Catalog) -> tuple:
     """A hashable stand-in for the catalog in cache keys."""
     return cat.catalog_fingerprint(c.seeds_dir)
+
+
+def snapshots() -> list:
+    """The cached control snapshots (a small index file: cheap, so read on every run)."""
+    from dashboard.core import control
+
+    try:
+        return control.list_snapshots()
+    except control.ControlError:
+        return []
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _overlay(key: str, stamp: tuple):
+    from dashboard.core import control_view
+
+    return control_view.overlay(control_view.find(key))
+
+
+def overlay(info):
+    """The split parts and line of contact of a snapshot, computed once per process."""
+    from dashboard.core import control_view
+
+    stat = info.path.stat()
+    return _overlay(control_view.snapshot_key(info), (stat.st_size, stat.st_mtime_ns))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def moved_rows(_catalog: Catalog, key: tuple, proposal_id: str, snapshot: str) -> list[dict]:
+    from dashboard.core import control_view
+
+    return control_view.moved_rows(_catalog, proposal_id, control_view.find(snapshot))

@@ -14,7 +14,7 @@ from dashboard.core import query
 from dashboard.core.models import Catalog
 
 PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
-DECK, SCENE, DOC, QUOTE = "deck", "scene", "doc", "quote"
+DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
 MODES = ("explore", "present")
 _READ = "_claims_url_read"
 
@@ -27,6 +27,7 @@ class View:
     mode: str = "explore"
     deck: str | None = None
     scene: int = 1
+    control: str | None = None
     notices: list[str] = field(default_factory=list)
 
 
@@ -68,6 +69,7 @@ def read_view(catalog: Catalog) -> View:
         else:
             notices.append(f"Unknown mode {mode!r} in the link: showing the explorer.")
     view.deck = _param(DECK)
+    view.control = _param(CONTROL)
     scene = _param(SCENE)
     if scene is not None:
         if scene.isdigit() and int(scene) >= 1:

@@ -195,11 +195,30 @@ def _readings(r: Reader) -> tuple[m.Reading, ...]:
 # -- proposals --------------------------------------------------------------------------------
 
 def _provision(r: Reader) -> m.Provision:
+    km2, note = _estimate(r)
     return m.Provision(
         region=r.text("region") or "", part=r.choice("part", m.PARTS, False, "whole"),
         disposition=r.text("disposition") or "", summary=r.text("summary") or "",
         evidence=read_evidence(r), loc=r.loc(), conditions=r.strings("conditions"),
-        disputed=r.flag("disputed"), readings=_readings(r))
+        disputed=r.flag("disputed"), readings=_readings(r), estimate_km2=km2,
+        estimate_note=note)
+
+
+def _estimate(r: Reader) -> tuple[float | None, str]:
+    """`estimate: {km2: 5000, note: "AFP, from ISW data of 20 Nov 2025"}` (optional)."""
+    raw = r.raw("estimate", False)
+    if raw is None:
+        return None, ""
+    if not isinstance(raw, LineDict):
+        r.problem("estimate", "'estimate' must be a mapping with 'km2' and 'note'")
+        return None, ""
+    e = r.child(raw, "estimate")
+    km2 = e.raw("km2", True)
+    if km2 is not None and (isinstance(km2, bool) or not isinstance(km2, int | float)
+                            or km2 < 0):
+        e.problem("km2", f"'km2' must be a number of square kilometres, not {km2!r}")
+        km2 = None
+    return (float(km2) if km2 is not None else None), e.text("note") or ""
 
 
 def _place_provision(r: Reader) -> m.PlaceProvision:

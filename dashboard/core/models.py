@@ -78,6 +78,8 @@ class Provision:
     conditions: tuple[str, ...] = ()
     disputed: bool = False
     readings: tuple[Reading, ...] = ()
+    estimate_km2: float | None = None  # a published figure for the area concerned
+    estimate_note: str = ""  # who published it, from what data
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,15 @@ def css() -> str:
         ".claims-legend svg{flex:none;border:1px solid #555}",
         ".leaflet-tooltip{font-size:15px;max-width:340px;white-space:normal}",
     ]
-    rules += [f"path.region.disp-{d.id}{{fill:url(#pat-{d.id})}}" for d in vocab.DISPOSITIONS]
+    rules += [
+        "path.part{fill-opacity:0;stroke:none;pointer-events:none}",
+        "path.part.on{fill-opacity:.92;stroke:#fff;stroke-width:.6}",
+        "path.region.has-parts{fill-opacity:0}",
+        "path.contact-line{stroke:#000;stroke-width:2.4;stroke-dasharray:8 4;fill:none;"
+        "pointer-events:none}",
+        ".claims-legend .credit{font-size:12px;color:#333;display:block;margin-top:4px}",
+    ]
+    rules += [f"path.disp-{d.id}{{fill:url(#pat-{d.id})}}" for d in vocab.DISPOSITIONS]
     return "<style>" + "".join(rules) + "</style>"
 
 
@@ -83,6 +91,7 @@ class Behaviour(MacroElement):
 {% macro script(this, kwargs) %}
 (function(map){
   var V = {{ this.vocab }}, REG = {{ this.regions }}, PLACES = {{ this.places }};
+  var CONTROL = {{ this.control }};
   var NS = "http://www.w3.org/2000/svg";
   function svgEl(tag, attrs){ var e = document.createElementNS(NS, tag);
     for (var k in attrs) { e.setAttribute(k, attrs[k]); } return e; }
@@ -110,8 +119,16 @@ class Behaviour(MacroElement):
   Object.keys(V).forEach(pattern);
   function regionLayers(){ var out = {};
     map.eachLayer(function(l){ if (l.feature && l._path && l.feature.properties &&
-      REG[l.feature.properties.id]) { out[l.feature.properties.id] = l; } });
+      !l.feature.properties.part && REG[l.feature.properties.id]) {
+      out[l.feature.properties.id] = l; } });
     return out; }
+  function partLayers(){ var out = {};
+    map.eachLayer(function(l){ var p = l.feature && l._path && l.feature.properties;
+      if (p && p.part) { (out[p.id] = out[p.id] || {})[p.part] = l; } });
+    return out; }
+  function clearDisp(path, extra){
+    Array.prototype.slice.call(path.classList).forEach(function(c){
+      if (c.indexOf("disp-") === 0 || extra.indexOf(c) >= 0) { path.classList.remove(c); } }); }
   function text(tag, value, parent){ var e = document.createElement(tag);
     e.textContent = value; if (parent) { parent.appendChild(e); } return e; }
   function tip(rid, line){ var d = document.createElement("div");
@@ -127,7 +144,13 @@ class Behaviour(MacroElement):
     state.legend.forEach(function(d){ var row = document.createElement("div");
       var sw = svgEl("svg", {width: 22, height: 16});
       sw.appendChild(svgEl("rect", {width: 22, height: 16, fill: "url(#" + pattern(d) + ")"}));
-      row.appendChild(sw); text("span", V[d].label, row); box.appendChild(row); }); }
+      row.appendChild(sw); text("span", V[d].label, row); box.appendChild(row); });
+    if (CONTROL) { var row = document.createElement("div");
+      var sw = svgEl("svg", {width: 22, height: 16});
+      sw.appendChild(svgEl("path", {d: "M0,8 h22", stroke: "#000", "stroke-width": 2.4,
+        "stroke-dasharray": "6 3"}));
+      row.appendChild(sw); text("span", "Line of contact", row); box.appendChild(row);
+      text("span", CONTROL, box).className = "credit"; } }
   PLACES.forEach(function(pl){
     var shape = pl.kind === "line"
       ? L.polyline(pl.coords.map(function(c){ return [c[1], c[0]]; }),
@@ -147,14 +170,19 @@ class Behaviour(MacroElement):
     if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); } }
   window.claimsApply = function(state){
     fit();
-    var layers = regionLayers();
+    var layers = regionLayers(), parts = partLayers();
     Object.keys(layers).forEach(function(rid){
       var layer = layers[rid], path = layer._path;
       var info = state.regions[rid] || {d: ["not_addressed"], line: V["not_addressed"].label};
-      Array.prototype.slice.call(path.classList).forEach(function(c){
-        if (c.indexOf("disp-") === 0 || c === "split" || c === "highlight" || c === "selected") {
-          path.classList.remove(c); } });
+      clearDisp(path, ["split", "highlight", "selected", "has-parts"]);
       info.d.forEach(function(d){ path.classList.add("disp-" + d); });
+      var byPart = {}; (info.p || []).forEach(function(x){ byPart[x[0]] = x[1]; });
+      var pl = parts[rid] || {};
+      var useParts = (info.p || []).length > 1 && Object.keys(pl).length > 0;
+      Object.keys(pl).forEach(function(part){ var pp = pl[part]._path; clearDisp(pp, ["on"]);
+        if (useParts && byPart[part]) {
+          pp.classList.add("disp-" + byPart[part]); pp.classList.add("on"); } });
+      if (useParts) { path.classList.add("has-parts"); }
       path.style.fill = info.d.length > 1 ? "url(#" + split(info.d) + ")" : "";
       if (info.d.length > 1) { path.classList.add("split"); }
       if (state.highlight.indexOf(rid) >= 0) { path.classList.add("highlight"); }
@@ -167,8 +195,9 @@ class Behaviour(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, regions: Mapping[str, str], places: list[dict]):
+    def __init__(self, regions: Mapping[str, str], places: list[dict], control: str | None):
         super().__init__()
+        self.control = js_json(control)
         self._name = "ClaimsBehaviour"
         self.vocab = js_json(vocab_payload())
         self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
@@ -216,7 +245,18 @@ def place_payload(catalog: Catalog) -> list[dict]:
                      f"{p.source}"} for p in catalog.places]
 
 
-def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) -> folium.Map:
+def _part_style(feature: dict) -> dict:
+    p = feature["properties"]
+    return {"className": f"part part-{p['id']} part-{p['part']}", "color": "#ffffff",
+            "weight": 0, "fillColor": "#f4f4f4", "fillOpacity": 0}
+
+
+def _line_style(_feature: dict) -> dict:
+    return {"className": "contact-line", "color": "#000000", "weight": 2.4, "fill": False}
+
+
+def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
+             overlay=None) -> folium.Map:
     """The map that stays the same whatever the selection.
 
     `keyboard=False`: Leaflet's keyboard handler focuses the container on mousedown, which
@@ -230,10 +270,16 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) 
     m.get_root().header.add_child(Element(css()), name="claims_css")
     folium.GeoJson(geo.neighbours_geojson(), name="neighbours", style_function=_neighbour_style,
                    control=False, interactive=False).add_to(m)
+    if overlay is not None:
+        folium.GeoJson(overlay.parts, name="parts", style_function=_part_style, control=False,
+                       interactive=False).add_to(m)
     folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
                    control=False, attribution=geo.ATTRIBUTION).add_to(m)
+    if overlay is not None:
+        folium.GeoJson(overlay.line, name="line of contact", style_function=_line_style,
+                       control=False, interactive=False, attribution=overlay.credit).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
-    Behaviour(names, place_payload(catalog)).add_to(m)
+    Behaviour(names, place_payload(catalog), overlay.credit if overlay else None).add_to(m)
     return m
 
 
@@ -244,9 +290,17 @@ def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
     return {"proposal": proposal_id, "title": p.title if p else proposal_id,
             "highlight": list(highlight), "selected": selected,
             "legend": [d.id for d in query.legend(catalog, [proposal_id])],
-            "regions": {r.id: {"d": ds, "line": query.one_line(catalog, proposal_id, r.id)}
-                        for r, ds in ((catalog.region(rid), ds) for rid, ds in
-                                      query.dispositions(catalog, proposal_id).items())}}
+            "regions": {r.id: _region_state(catalog, proposal_id, r.id)
+                        for r in catalog.regions}}
+
+
+def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict:
+    shown = query.shown_for(catalog, proposal_id, region_id)
+    out = {"d": [s.disposition for s in shown],
+           "line": query.one_line(catalog, proposal_id, region_id)}
+    if len(shown) > 1:
+        out["p"] = [[s.part, s.disposition] for s in shown]
+    return out
 
 
 def apply_group(state: dict) -> folium.FeatureGroup:

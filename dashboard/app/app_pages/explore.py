@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.app import cache, state, ui
-from dashboard.core import geo, query
+from dashboard.core import control_view, geo, query
 from dashboard.core.export import CATALOG_CREDIT
 from dashboard.render import html as h
 from dashboard.render import map as rmap
@@ -45,6 +45,16 @@ def _region_from_search() -> None:
         st.session_state[state.REGION] = found[0]
 
 
+snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
+state.once(state.CONTROL, view.control if view.control in snapshots else None)
+if view.control and view.control not in snapshots:
+    view.notices.append(f"Control snapshot {view.control!r} is not in the local cache: "
+                        f"showing no line of contact (import it with `claims-atlas control "
+                        f"import`).")
+if st.session_state[state.CONTROL] not in (None, *snapshots):
+    st.session_state[state.CONTROL] = None
+
+
 def _region_label(rid: str | None) -> str:
     if rid is None:
         return "— none —"
@@ -59,11 +69,17 @@ with st.sidebar:
                   on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
     st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
                  key=state.REGION, format_func=_region_label)
+    st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
+                 format_func=lambda k: "— none —" if k is None else snapshots[k].credit,
+                 help="Control snapshots you imported or fetched (`claims-atlas control`). "
+                      "None is bundled.")
 
 proposal_id = st.session_state[state.PROPOSAL]
 region_id = st.session_state[state.REGION]
+snapshot = st.session_state[state.CONTROL]
 proposal = catalog.proposal(proposal_id)
-state.write_url(proposal=proposal_id, region=region_id, compare=None)
+state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot)
+overlay = cache.overlay(snapshots[snapshot]) if snapshot else None
 ui.notices(view.notices)
 search = st.session_state.get("region_search", "")
 if search and not query.find_regions(catalog, search):
@@ -72,12 +88,15 @@ if search and not query.find_regions(catalog, search):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
-    st_folium(rmap.base_map(catalog), key="map", height=620, use_container_width=True,
+    st_folium(rmap.base_map(catalog, overlay=overlay), key="map", height=620,
+              use_container_width=True,
               feature_group_to_add=rmap.apply_group(
                   rmap.map_state(catalog, proposal_id, selected=region_id)),
               returned_objects=["last_active_drawing"], on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
-    st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}</p>')
+    credit = f" {overlay.credit}." if overlay else ""
+    st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
+            f'{h.esc(credit)}</p>')
     key = cache.key(catalog)
     c1, c2, c3 = st.columns(3)
     c1.download_button("Table (CSV)", cache.csv_text(catalog, key, None),
@@ -110,6 +129,24 @@ with right:
     st.caption(f"{len(shown)} of {len(catalog.statements)} statements")
     with st.container(height=900, border=False):
         st.html(h.timeline_html(catalog, shown))
+
+if snapshot:
+    st.divider()
+    st.subheader("What this proposal would move")
+    info = snapshots[snapshot]
+    rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
+    st.caption(f"{info.credit}. Computed per region from the snapshot, beside the estimates "
+               f"published at the time. Areas in an equal-area projection (EPSG:3035); "
+               f"contested zones count as not occupied; coastal slivers are assigned as "
+               f"described in the README.")
+    st.dataframe(
+        [{"Region": r["name"], "To Russia km²": round(r["to_russia_km2"]),
+          "To Russia %": round(100 * r["to_russia_share"], 1),
+          "To Ukraine km²": round(r["to_ukraine_km2"]),
+          "To Ukraine %": round(100 * r["to_ukraine_share"], 1),
+          "Net to Russia km²": round(r["net_to_russia_km2"]),
+          "Published estimate": r["published_estimate"]} for r in rows],
+        hide_index=True, use_container_width=True)
 
 if region_id:
     st.divider()

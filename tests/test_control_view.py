@@ -1,0 +1,75 @@
+"""Control data in the atlas: split parts, the line of contact, and what a plan would move."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pytest
+from shapely.geometry import shape
+from streamlit.testing.v1 import AppTest
+
+from dashboard import REPO_ROOT
+from dashboard.core import catalog as cat
+from dashboard.core import control, control_view
+
+# A made-up "occupied area": everything east of 37.6°E between 46.5°N and 50.5°N, which
+# cuts Donetsk in two and covers all of Luhansk (not a real line of contact).
+EAST = {"type": "Polygon", "coordinates": [[[37.6, 46.5], [41.0, 46.5], [41.0, 50.5],
+                                            [37.6, 50.5], [37.6, 46.5]]]}
+KEY = "test-source/2025-11-20"
+
+
+@pytest.fixture
+def snapshot(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "east.geojson"
+    src.write_text(json.dumps(EAST))
+    control.import_file(src, source="Test Source", date="2025-11-20",
+                        attribution="Control: test squares (synthetic)")
+    return control_view.find(KEY)
+
+
+def test_overlay_splits_donetsk_along_the_line(snapshot):
+    o = control_view.overlay(snapshot)
+    parts = {(f["properties"]["id"], f["properties"]["part"]): shape(f["geometry"])
+             for f in o.parts["features"]}
+    assert ("UA-14", "russian_held") in parts and ("UA-14", "ukrainian_held") in parts
+    assert parts[("UA-14", "russian_held")].bounds[0] >= 37.59
+    assert parts[("UA-14", "ukrainian_held")].bounds[2] <= 37.61
+    assert o.line["features"] and o.credit.endswith("snapshot of 2025-11-20")
+
+
+def test_moved_rows_for_the_28_point_plan(snapshot):
+    rows = {r["region"]: r for r in control_view.moved_rows(
+        cat.load_catalog(), "us-28-point-plan", snapshot)}
+    donetsk = rows["UA-14"]
+    stats = {r["region"]: r for r in control.snapshot_stats(snapshot).regions}
+    assert donetsk["to_russia_km2"] == pytest.approx(stats["UA-14"]["ukrainian_km2"])
+    assert donetsk["to_ukraine_km2"] == 0
+    assert "5,000 km²" in donetsk["published_estimate"]
+    assert rows["UA-65"]["to_russia_km2"] == 0  # frozen: nothing moves
+    total = rows["total"]
+    assert total["net_to_russia_km2"] == pytest.approx(
+        sum(r["net_to_russia_km2"] for k, r in rows.items() if k != "total"))
+
+
+def test_app_shows_the_snapshot_and_the_table(snapshot):
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard/app/main.py"), default_timeout=60)
+    at.query_params["control"] = KEY
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="control").value == KEY
+    text = html.unescape("\n".join(str(e.proto.body) for e in at.get("html")))
+    assert "Control: test squares (synthetic), snapshot of 2025-11-20" in text
+    table = at.dataframe[0].value
+    assert "Donetsk" in list(table["Region"])
+
+
+def test_unknown_snapshot_in_url_gives_a_notice(snapshot):
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard/app/main.py"), default_timeout=60)
+    at.query_params["control"] = "nowhere/2020-01-01"
+    at.run()
+    assert not at.exception
+    text = html.unescape("\n".join(str(e.proto.body) for e in at.get("html")))
+    assert "is not in the local cache" in text
