@@ -1,0 +1,31 @@
+"""The README documents every command and both make targets."""
+
+from __future__ import annotations
+
+import click
+
+from dashboard import REPO_ROOT
+from dashboard.cli import main
+
+README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands(group: click.Group, prefix: str = "claims-atlas"):
+    for name, cmd in group.commands.items():
+        yield f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, f"{prefix} {name}")
+
+
+def test_every_command_is_in_the_readme():
+    missing = [c for c in _commands(main) if c not in README and
+               c.replace("claims-atlas ", "", 1) not in README]
+    assert missing == []
+
+
+def test_the_two_commands_are_in_the_readme():
+    assert "make run" in README and "make test" in README
+
+
+def test_ci_runs_the_readmes_test_command():
+    assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
