@@ -57,7 +57,8 @@ def file_line(path: Path, n: int) -> str:
     ("last Monday", DAY(2025, 12, 1)), ("last Wednesday", DAY(2025, 11, 26)),
     ("next Monday", DAY(2025, 12, 8)), ("3 December", DAY(2025, 12, 3)),
     ("November 28th", DAY(2025, 11, 28)), ("2025-11-21", DAY(2025, 11, 21)),
-    ("30 December", DAY(2024, 12, 30)), ("nothing here", None), ("31 February", None),
+    ("30 December", DAY(2025, 12, 30)), ("January 30", DAY(2026, 1, 30)),
+    ("30 January 2025", DAY(2025, 1, 30)), ("nothing here", None), ("31 February", None),
 ])
 def test_resolve_date_against_a_wednesday_dateline(phrase, expected):
     assert d.resolve_date(phrase, DAY(2025, 12, 3)) == expected

@@ -87,3 +87,22 @@ def moved_rows(_catalog: Catalog, key: tuple, proposal_id: str, snapshot: str) -
     from dashboard.core import control_view
 
     return control_view.moved_rows(_catalog, proposal_id, control_view.find(snapshot))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _prepared_map(seeds: str, fingerprint: tuple, overlay_key: str | None, height: int):
+    from dashboard.app import mapview
+    from dashboard.render import map as rmap
+
+    snapshot = None
+    if overlay_key is not None:
+        from dashboard.core import control_view
+
+        snapshot = overlay(control_view.find(overlay_key))
+    return mapview.prepare(rmap.base_map(catalog(), height=height, overlay=snapshot))
+
+
+def prepared_map(c: Catalog, overlay_key: str | None = None, height: int = 620):
+    """The rendered base map (folium's work done once per catalog, snapshot and height)."""
+    return _prepared_map(c.seeds_dir, cat.catalog_fingerprint(c.seeds_dir), overlay_key,
+                         height)

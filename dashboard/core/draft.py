@@ -265,12 +265,19 @@ def _resolve(mt: re.Match, dateline: dt.date) -> dt.date | None:
             return dt.date.fromisoformat(mt.group("iso"))
         day, month, year = ((mt.group("d1"), mt.group("m1"), mt.group("y1")) if mt.group("dm")
                             else (mt.group("d2"), mt.group("m2"), mt.group("y2")))
-        date = dt.date(int(year or dateline.year), _MONTHS.index(month) + 1, int(day))
+        month_no = _MONTHS.index(month) + 1
+        if year:
+            return dt.date(int(year), month_no, int(day))
+        dt.date(2024, month_no, int(day))  # a leap year: raises only for impossible days
     except ValueError:
         return None
-    if not year and date > dateline + dt.timedelta(days=31):
-        date = date.replace(year=date.year - 1)
-    return date
+    candidates = []  # no year given: the year that puts the day nearest the dateline
+    for y in (dateline.year - 1, dateline.year, dateline.year + 1):
+        try:
+            candidates.append(dt.date(y, month_no, int(day)))
+        except ValueError:  # 29 February
+            continue
+    return min(candidates, key=lambda c: abs((c - dateline).days), default=None)
 
 
 # -- names and roles --------------------------------------------------------------------------
@@ -280,12 +287,51 @@ _CAP = rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:[-'’][{_UP}{_LO}][{_LO}]+)*
 _NAME = rf"{_CAP}(?:[ \t\n]+(?:(?:de|da|van|von|der|al|bin|le|la|du|di|dos)[ \t\n]+)?{_CAP})*"
 _NAME_RE = re.compile(_NAME)
 
-ROLE_WORDS = frozenset(["president", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor", "envoy", "negotiator", "chief", "head", "chairman", "chairwoman", "chair", "director", "ambassador", "chancellor", "senator", "lawmaker", "official", "commander", "general", "leader", "representative", "deputy", "counsellor", "counselor", "governor", "mayor", "member", "speaker", "diplomat", "premier", "king", "ceo", "founder", "analyst", "correspondent"])
-_ROLE_EXTRA = frozenset(["foreign", "prime", "special", "vice", "defence", "defense", "army", "navy", "state", "national", "security", "first", "former", "acting", "senior", "top", "interior", "finance", "presidential", "press", "kremlin"])
-_NATIONALITIES = frozenset(["Ukrainian", "Russian", "American", "European", "British", "French", "German", "Chinese", "Turkish", "Polish", "Italian", "Hungarian", "Belarusian", "Georgian", "Finnish", "Swedish", "Norwegian", "Danish", "Dutch", "Belgian", "Spanish", "Japanese", "Indian", "Iranian", "Israeli", "Saudi", "Qatari", "Emirati", "Swiss", "Austrian", "Czech", "Slovak", "Romanian", "Moldovan", "Estonian", "Latvian", "Lithuanian", "Canadian", "Australian", "Arab", "Arabic", "Western", "Soviet"])
-_NOT_NAMES = frozenset(["The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "In", "On", "At", "For", "As", "But", "And", "Or", "If", "When", "While", "After", "Before", "During", "Since", "Meanwhile", "However", "According", "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "My", "Mr", "Mrs", "Ms", "Dr", "Sir", "By", "With", "From", "To", "Of", "Sources", "Asked", "Kremlin", "White", "House", "Council", "Ministry", "Office", "Agency", "Committee", "Party", "Post", "Times", "News", "Plan", "Peninsula", "Republic", "Federation", "Union", "States", "Nations", "Kingdom", "Army", "Forces", "Government", "Parliament", "Administration", "Department", "Security", "National", "Defence", "Defense", "Foreign", "Affairs", "Service", "Bank", "Fund", "Court", "Senate", "Congress", "Duma", "Rada", "Oblast", "Region", "City", "Street", "Square", "Palace", "Embassy", "Facebook", "Telegram", "Twitter", "Reuters", "Russia", "Ukraine", "Moscow", "Kyiv", "Kiev", "Washington", "Europe", "America", "Geneva", "Istanbul", "Paris", "London", "Berlin", "Brussels", "Donbas", "Crimea"]) | frozenset(_WEEKDAYS) | frozenset(_MONTHS) | _NATIONALITIES
-_STARTERS = frozenset(["The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "In", "On", "At", "For", "As", "But", "And", "Or", "If", "When", "While", "After", "Before", "During", "Since", "Meanwhile", "However", "According", "This", "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Our", "My", "By", "With", "From", "To", "Of", "Asked"])
-_GROUP_CAPS = frozenset(["Kremlin", "Moscow", "Kyiv", "Kiev", "Washington", "Russia", "Ukraine", "Brussels", "Beijing", "London", "Paris", "Berlin", "NATO", "EU", "UN", "Pentagon", "Ankara", "Minsk", "Warsaw"])
+ROLE_WORDS = frozenset((
+    "president", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "aide",
+    "adviser", "advisor", "envoy", "negotiator", "chief", "head", "chairman", "chairwoman",
+    "chair", "director", "ambassador", "chancellor", "senator", "lawmaker", "official",
+    "commander", "general", "leader", "representative", "deputy", "counsellor", "counselor",
+    "governor", "mayor", "member", "speaker", "diplomat", "premier", "king", "ceo", "founder",
+    "analyst", "correspondent",
+))
+_ROLE_EXTRA = frozenset((
+    "foreign", "prime", "special", "vice", "defence", "defense", "army", "navy", "state",
+    "national", "security", "first", "former", "acting", "senior", "top", "interior", "finance",
+    "presidential", "press", "kremlin",
+))
+_NATIONALITIES = frozenset((
+    "Ukrainian", "Russian", "American", "European", "British", "French", "German", "Chinese",
+    "Turkish", "Polish", "Italian", "Hungarian", "Belarusian", "Georgian", "Finnish", "Swedish",
+    "Norwegian", "Danish", "Dutch", "Belgian", "Spanish", "Japanese", "Indian", "Iranian",
+    "Israeli", "Saudi", "Qatari", "Emirati", "Swiss", "Austrian", "Czech", "Slovak", "Romanian",
+    "Moldovan", "Estonian", "Latvian", "Lithuanian", "Canadian", "Australian", "Arab", "Arabic",
+    "Western", "Soviet",
+))
+_NOT_NAMES = frozenset((
+    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "In", "On", "At", "For", "As",
+    "But", "And", "Or", "If", "When", "While", "After", "Before", "During", "Since", "Meanwhile",
+    "However", "According", "This", "That", "These", "Those", "There", "His", "Her", "Its",
+    "Their", "Our", "My", "Mr", "Mrs", "Ms", "Dr", "Sir", "By", "With", "From", "To", "Of",
+    "Sources", "Asked", "Kremlin", "White", "House", "Council", "Ministry", "Office", "Agency",
+    "Committee", "Party", "Post", "Times", "News", "Plan", "Peninsula", "Republic", "Federation",
+    "Union", "States", "Nations", "Kingdom", "Army", "Forces", "Government", "Parliament",
+    "Administration", "Department", "Security", "National", "Defence", "Defense", "Foreign",
+    "Affairs", "Service", "Bank", "Fund", "Court", "Senate", "Congress", "Duma", "Rada", "Oblast",
+    "Region", "City", "Street", "Square", "Palace", "Embassy", "Facebook", "Telegram", "Twitter",
+    "Reuters", "Russia", "Ukraine", "Moscow", "Kyiv", "Kiev", "Washington", "Europe", "America",
+    "Geneva", "Istanbul", "Paris", "London", "Berlin", "Brussels", "Donbas", "Crimea",
+)) | frozenset(_WEEKDAYS) | frozenset(_MONTHS) | _NATIONALITIES
+_STARTERS = frozenset((
+    "The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "In", "On", "At", "For", "As",
+    "But", "And", "Or", "If", "When", "While", "After", "Before", "During", "Since", "Meanwhile",
+    "However", "According", "This", "That", "These", "Those", "There", "His", "Her", "Its",
+    "Their", "Our", "My", "By", "With", "From", "To", "Of", "Asked",
+))
+_GROUP_CAPS = frozenset((
+    "Kremlin", "Moscow", "Kyiv", "Kiev", "Washington", "Russia", "Ukraine", "Brussels", "Beijing",
+    "London", "Paris", "Berlin", "NATO", "EU", "UN", "Pentagon", "Ankara", "Minsk", "Warsaw",
+))
 
 
 def _is_role_prefix_word(word: str) -> bool:
@@ -405,7 +451,15 @@ _CLAUSE_SPLIT = re.compile(r";|,?\s+\b(?:although|though|while|whereas|but)\b\s+
 _TRIM_RE = re.compile(
     rf"(?:^|\s+)(?:[a-z]+ly|also|has|have|had|then|later|again|once|earlier|further|first|"
     rf"today|yesterday|(?:on|last)\s+(?:{_WD}))\s*$")
-_FUNCTION = frozenset(["that", "which", "who", "whom", "whose", "and", "or", "but", "of", "to", "in", "on", "at", "for", "by", "with", "from", "as", "than", "it", "this", "these", "those", "there", "they", "we", "i", "you", "he", "she", "his", "her", "its", "their", "our", "not", "no", "also", "has", "have", "had", "is", "was", "were", "are", "be", "been", "would", "will", "could", "should", "may", "might", "can", "must", "do", "does", "did", "so", "if", "when", "while", "although", "though", "after", "before", "since", "because", "once", "then", "said"])
+_FUNCTION = frozenset((
+    "that", "which", "who", "whom", "whose", "and", "or", "but", "of", "to", "in", "on", "at",
+    "for", "by", "with", "from", "as", "than", "it", "this", "these", "those", "there", "they",
+    "we", "i", "you", "he", "she", "his", "her", "its", "their", "our", "not", "no", "also", "has",
+    "have", "had", "is", "was", "were", "are", "be", "been", "would", "will", "could", "should",
+    "may", "might", "can", "must", "do", "does", "did", "so", "if", "when", "while", "although",
+    "though", "after", "before", "since", "because", "once", "then", "said",
+    "one", "no-one", "nobody", "none", "someone", "anyone", "everyone", "everybody", "all",
+))
 _VENUE_RE = re.compile(
     r"\b(?:in|on|at|during|via)\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?P<v>(?:[\w'’-]+\s+){0,3}?"
     r"(?:post|conference|briefing|interview|statement|address|speech|meeting|message|video|"
@@ -648,6 +702,76 @@ def make_id(speaker: Speaker | None, date: dt.date, words: str, taken: set[str])
 
 # -- the draft --------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Found:
+    """A quote or a paraphrase found in one sentence, before it becomes an Entry."""
+
+    pos: int  # sentence offset, for ordering
+    speaker: Speaker | None
+    span: tuple[int, int]  # the attribution: where its date cues and venue are looked for
+    evidence: str
+    paraphrase: str | None
+    words: str  # for the id
+    offset: int  # body offset of its first character, for the line
+
+
+def _quotes_found(sent: Sentence, speeches: list[Speech],
+                  previous: Speaker | None) -> tuple[list[_Found], set[int]]:
+    """Quoted passages of three words or more, each given the nearest speech verb before it
+    (else the first after it); `previous`: the speaker of the sentence before, if any."""
+    out, used = [], set()
+    for qs, qe in sent.quotes:
+        closed = sent.text[qe - 1] == _OPEN_CLOSE.get(sent.text[qs]) and qe - qs > 1
+        inner = sent.text[qs + 1: qe - 1 if closed else qe]
+        quote = _collapse(inner).rstrip(",;:").rstrip()
+        if len(quote.split()) < MIN_QUOTE_WORDS:
+            continue
+        before = [sp for sp in speeches if sp.end <= qs and sp.speaker is not None]
+        after = [sp for sp in speeches if sp.start >= qe and sp.speaker is not None]
+        speaker, span = None, (0, 0)
+        if before:
+            used.add(before[-1].start)
+            speaker, span = before[-1].speaker, before[-1].attribution
+        elif after:
+            used.add(after[0].start)
+            speaker, span = after[0].speaker, (qe, after[0].clause[1])
+        elif previous is not None and qs <= 1:
+            speaker = Speaker(previous.name, previous.person, "from the previous sentence, check")
+        first = qs + 1 + len(inner) - len(inner.lstrip())
+        out.append(_Found(qs, speaker, span, quote, None, quote, sent.start + first))
+    return out, used
+
+
+def _paraphrases_found(sent: Sentence, speeches: list[Speech], used: set[int]) -> list[_Found]:
+    """Speech verbs that introduce no quote: the clause, its pronoun replaced by the name."""
+    out = []
+    for sp in speeches:
+        if sp.start in used or sp.speaker is None:
+            continue
+        a, z = sp.clause
+        text = sent.text[a:z]
+        if sp.speaker.pronoun:
+            p0, p1 = sp.speaker.pronoun
+            text = sent.text[a:p0] + sp.speaker.name.split()[-1] + sent.text[p1:z]
+        text = _collapse(text).rstrip(",;: ")
+        text = text[:1].upper() + text[1:]
+        if not re.search(r"[.!?][\"”»’)]*$", text):
+            text += "."
+        words = sp.verb + " " + re.sub(r"^\s*that\b", "", sent.text[sp.end:z])
+        lead = len(sent.text[a:]) - len(sent.text[a:].lstrip())
+        out.append(_Found(sp.start, sp.speaker, sp.attribution, _collapse(sent.text), text,
+                          words, sent.start + a + lead))
+    return out
+
+
+def _cited_in(needle: str, cited: list[tuple[str, str]]) -> tuple[str, ...]:
+    """Catalog statements whose evidence from this document overlaps the passage."""
+    needle = normalise(needle).casefold()
+    return tuple(dict.fromkeys(
+        sid for sid, q in cited
+        if min(len(q), len(needle)) >= 15 and (needle in q or q in needle)))
+
+
 def draft_document(doc: m.Document, context: Context | None = None) -> DocumentDraft:
     """Draft statements for one document: plain data, in document order."""
     context = context or Context()
@@ -659,81 +783,30 @@ def draft_document(doc: m.Document, context: Context | None = None) -> DocumentD
     cited = [(s.id, normalise(ev.quote).casefold()) for s in context.statements
              for ev in s.evidence if ev.document == doc.id]
 
-    def line_of(offset: int) -> int:
-        return doc.body_line + body.count("\n", 0, offset)
-
     entries: list[tuple[int, Entry]] = []
-    last: str | None = None
-    previous: tuple[int, Speaker] | None = None  # (sentence index, speaker of its last entry)
+    last: str | None = None  # the previous named speaker, for "He said"
+    previous: tuple[int, Speaker] | None = None  # (sentence index, its last speaker)
     for index, sent in enumerate(sents):
-        masked = sent.masked
         speeches = _speeches(sent, people, last)
-        for sp in speeches:
-            if sp.speaker is not None and sp.speaker.person:
-                last = sp.speaker.name
+        last = next((sp.speaker.name for sp in reversed(speeches)
+                     if sp.speaker is not None and sp.speaker.person), last)
+        adjacent = previous[1] if previous and previous[0] == index - 1 else None
+        quotes, used = _quotes_found(sent, speeches, adjacent)
+        found = sorted(quotes + _paraphrases_found(sent, speeches, used), key=lambda f: f.pos)
         cues = date_cues(sent.text, doc.dateline)
         regions = find_regions(sent.text)
-        used: set[int] = set()
-        found: list[tuple[int, Speaker | None, tuple[int, int], str, str | None, str, int]] = []
-
-        for qs, qe in sent.quotes:
-            inner = sent.text[qs + 1: qe]
-            if qe <= len(sent.text) and sent.text[qe - 1] == _OPEN_CLOSE.get(sent.text[qs]):
-                inner = sent.text[qs + 1: qe - 1]
-            quote = _collapse(inner).rstrip(",;:").rstrip()
-            if len(quote.split()) < MIN_QUOTE_WORDS:
-                continue
-            before = [sp for sp in speeches if sp.end <= qs and sp.speaker is not None]
-            after = [sp for sp in speeches if sp.start >= qe and sp.speaker is not None]
-            speech = before[-1] if before else (after[0] if after else None)
-            if speech is not None:
-                used.add(speech.start)
-                span = (speech.attribution if speech in before
-                        else (qe, speech.clause[1]))
-                speaker = speech.speaker
-            else:
-                span = (0, 0)
-                speaker = None
-                if previous and previous[0] == index - 1 and qs <= 1:
-                    speaker = Speaker(previous[1].name, previous[1].person,
-                                      "from the previous sentence, check")
-            offset = qs + 1 + (len(inner) - len(inner.lstrip()))
-            found.append((qs, speaker, span, quote, None, quote, line_of(sent.start + offset)))
-
-        for sp in speeches:
-            if sp.start in used or sp.speaker is None:
-                continue
-            a, z = sp.clause
-            text = sent.text[a:z]
-            if sp.speaker.pronoun:
-                p0, p1 = sp.speaker.pronoun
-                text = (sent.text[a:p0] + sp.speaker.name.split()[-1] + sent.text[p1:z])
-            text = _collapse(text).rstrip(",;: ")
-            text = text[:1].upper() + text[1:]
-            if not re.search(r"[.!?][\"”»’)]*$", text):
-                text += "."
-            rest = masked[sp.end:z]
-            words = sp.verb + " " + re.sub(r"^\s*that\b", "", sent.text[sp.end:sp.end + len(rest)])
-            evidence = _collapse(sent.text)
-            found.append((sp.start, sp.speaker, sp.attribution, evidence, text, words,
-                          line_of(sent.start + a + (len(sent.text[a:]) -
-                                                    len(sent.text[a:].lstrip())))))
-
-        for pos, speaker, span, evidence, paraphrase, words, line in sorted(
-                found, key=lambda f: f[0]):
-            in_quotes = [(s, e) for s, e in sent.quotes]
-            speech_cues = tuple(c for c in cues if span[0] <= c.start and c.end <= span[1]
-                                and not any(s <= c.start < e for s, e in in_quotes))
+        for f in found:
+            speech_cues = tuple(c for c in cues if f.span[0] <= c.start and c.end <= f.span[1]
+                                and not any(s <= c.start < e for s, e in sent.quotes))
             mentioned = tuple(c for c in cues if c not in speech_cues)
-            date = speech_cues[0].date if speech_cues else doc.dateline
-            entry = _entry(speaker, people, date, speech_cues, mentioned, evidence, paraphrase,
-                           words, line, regions, masked, span, taken)
-            needle = normalise(evidence).casefold()
-            entry.in_catalog = tuple(dict.fromkeys(
-                sid for sid, q in cited if needle in q or q in needle))
-            entries.append((sent.start + pos, entry))
-            if speaker is not None:
-                previous = (index, speaker)
+            entry = _entry(f.speaker, people, speech_cues[0].date if speech_cues
+                           else doc.dateline, speech_cues, mentioned, f.evidence,
+                           f.paraphrase, f.words, doc.body_line + body.count("\n", 0, f.offset),
+                           regions, sent.masked, f.span, taken)
+            entry.in_catalog = _cited_in(f.evidence, cited)
+            entries.append((sent.start + f.pos, entry))
+            if f.speaker is not None:
+                previous = (index, f.speaker)
     return DocumentDraft(doc, doc.id, [e for _, e in sorted(entries, key=lambda t: t[0])],
                          proposal_hints(body, context.proposals, doc.dateline))
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard.app import cache, state, ui
+from dashboard.app import cache, mapview, state, ui
 from dashboard.core import query
 from dashboard.render import html as h
 from dashboard.render import map as rmap
@@ -39,10 +38,8 @@ m1, m2 = st.columns(2)
 for col, pid, key in ((m1, a, "cmp_map_a"), (m2, b, "cmp_map_b")):
     with col:
         st.html(h.proposal_header(catalog, catalog.proposal(pid)))
-        st_folium(rmap.base_map(catalog, height=480), key=key, height=480,
-                  use_container_width=True, returned_objects=[],
-                  feature_group_to_add=rmap.apply_group(
-                      rmap.map_state(catalog, pid, highlight=[
-                          r.region for r in rows if r.changed])))
+        mapview.show(cache.prepared_map(catalog, height=480), key=key, height=480,
+                     selection=rmap.apply_group(rmap.map_state(
+                         catalog, pid, highlight=[r.region for r in rows if r.changed])))
 st.html(h.legend_html(query.legend(catalog, [a, b]), "What the colours mean"))
 st.html(h.compare_html(catalog, a, b))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from dashboard.app import cache, state, ui
+from dashboard.app import cache, mapview, state, ui
 from dashboard.core import control_view, geo, query
 from dashboard.core.export import CATALOG_CREDIT
 from dashboard.render import html as h
@@ -79,7 +78,7 @@ region_id = st.session_state[state.REGION]
 snapshot = st.session_state[state.CONTROL]
 proposal = catalog.proposal(proposal_id)
 state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot)
-overlay = cache.overlay(snapshots[snapshot]) if snapshot else None
+overlay = cache.overlay(snapshots[snapshot]) if snapshot else None  # credit, cached
 ui.notices(view.notices)
 search = st.session_state.get("region_search", "")
 if search and not query.find_regions(catalog, search):
@@ -88,11 +87,10 @@ if search and not query.find_regions(catalog, search):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
-    st_folium(rmap.base_map(catalog, overlay=overlay), key="map", height=620,
-              use_container_width=True,
-              feature_group_to_add=rmap.apply_group(
-                  rmap.map_state(catalog, proposal_id, selected=region_id)),
-              returned_objects=["last_active_drawing"], on_change=_region_from_map)
+    mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
+                 selection=rmap.apply_group(
+                     rmap.map_state(catalog, proposal_id, selected=region_id)),
+                 returned_objects=["last_active_drawing"], on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
     credit = f" {overlay.credit}." if overlay else ""
     st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'

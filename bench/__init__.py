@@ -1,0 +1,1 @@
+"""Performance harness for claims-atlas (`python bench/run.py`, `make bench`)."""

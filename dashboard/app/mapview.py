@@ -1,0 +1,85 @@
+"""The map component, rendered once per catalog and snapshot; only the selection travels.
+
+`st_folium` renders the whole folium map on every rerun (about 100 ms for the 27 regions and
+the neighbours, and a 200 KB script). The base map never changes with the selection, so its
+rendered pieces are computed once (cached in cache.py) and handed to the very component
+`st_folium` uses, with the selection as the component's feature-group script: the frontend
+sees the same script, keeps its iframe and Leaflet map, and only evaluates the new selection.
+
+This mirrors `streamlit_folium.st_folium` (0.27.4, pinned in pyproject.toml); the browser
+tests fail if a future version changes the component's arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the component needs of a base map, rendered once."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    bounds: dict
+    zoom: int | None
+
+
+def prepare(m: folium.Map) -> Prepared:
+    """Render a base map the way `st_folium` does, once."""
+    m.get_root().render()
+    m.render()
+    html, header = sf._get_html(m), sf._get_header(m)
+    script = sf._get_map_string(m)
+    css, js = [], []
+    for elem in _walk(m):
+        css.extend(href for _, href in getattr(elem, "default_css", []))
+        js.extend(src for _, src in getattr(elem, "default_js", []))
+    (south, west), (north, east) = m.get_bounds()
+    bounds = {"_southWest": {"lat": south, "lng": west},
+              "_northEast": {"lat": north, "lng": east}}
+    return Prepared(script, header, html, sf.get_full_id(m), tuple(dict.fromkeys(css)),
+                    tuple(dict.fromkeys(js)), bounds, m.options.get("zoom"))
+
+
+def _walk(element):
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def selection_script(group: folium.FeatureGroup) -> str:
+    """The feature group's script, rendered against a throwaway map (it names `map_div`)."""
+    return sf._get_feature_group_string(group, folium.Map(tiles=None))
+
+
+def show(prepared: Prepared, selection: folium.FeatureGroup, key: str, height: int,
+         returned_objects: Sequence[str] = (), on_change: Callable | None = None):
+    """Draw (or update in place) the map; returns what the map sends back."""
+    hash_key = sf.generate_js_hash(prepared.script, key, False)
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    defaults = {"last_active_drawing": None, "bounds": prepared.bounds, "zoom": prepared.zoom}
+    return sf._component_func(
+        script=prepared.script, header=prepared.header, html=prepared.html,
+        id=prepared.map_id, key=hash_key, height=height, width=None,
+        returned_objects=list(returned_objects),
+        default={k: v for k, v in defaults.items() if k in returned_objects},
+        zoom=None, center=None, feature_group=selection_script(selection),
+        return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(prepared.css_links), js_links=list(prepared.js_links),
+        on_change=changed, wrap_longitude=False)
