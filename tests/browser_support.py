@@ -36,10 +36,10 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> Non
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
+        with contextlib.suppress(OSError), urllib.request.urlopen(
+                f"{url}/_stcore/health", timeout=2) as r:
+            if r.status == 200:
+                return
         time.sleep(0.1)  # polling interval, not a wait for an effect
     raise RuntimeError(f"server at {url} not healthy after {timeout}s")
 
