@@ -144,3 +144,8 @@ def test_env_variable_points_at_another_catalog(make_seeds, monkeypatch):
 
 def test_normalise_quote_marks_and_spaces():
     assert normalise("“Now”,\n  ‘later’ — maybe") == "\"Now\", 'later' - maybe"
+
+
+def test_proposal_titles_are_unique(make_seeds):
+    root = make_seeds({"proposals/plan-b.yaml": PROPOSAL.replace("id: plan-a", "id: plan-b")})
+    assert "'plan-a'" in only(root, "is already used by")

@@ -47,7 +47,22 @@ def test_base_map_does_not_depend_on_the_selection(catalog):
     a = _get_map_string(rmap.base_map(catalog))
     b = _get_map_string(rmap.base_map(catalog))
     assert re.sub(r"[0-9a-f]{32}", "", a) == re.sub(r"[0-9a-f]{32}", "", b)
-    assert "us-28-point-plan" not in a
+    assert all(f'"{p.id}":{{' in a for p in catalog.proposals)  # every proposal, preloaded
+
+
+def test_picker_script_carries_titles_as_data():
+    from dashboard.render.html import picker_script
+
+    script = picker_script({"Plan </script><img src=x onerror=alert(1)>": "plan-a"})
+    assert "</script><img" not in script and "\\u003c/script\\u003e" in script
+    assert script.startswith("<script>") and script.count("</script>") == 1
+
+
+def test_markdown_in_titles_is_made_literal():
+    from dashboard.render.html import md_escape
+
+    assert md_escape("[x](javascript:alert(1)) **b**") == (
+        "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*b\\*\\*")
 
 
 def test_catalog_text_is_json_data_never_markup(catalog):

@@ -68,7 +68,12 @@ def _disposition(item, value: str | None, what: str) -> Iterable[Problem]:
 
 
 def _proposals(c: Catalog) -> Iterable[Problem]:
+    titles: dict[str, object] = {}
     for p in c.proposals:
+        first = titles.setdefault(p.title.strip().casefold(), p)
+        if first is not p and p.title:
+            yield _at(p, f"proposal {p.id!r}: title {p.title!r} is already used by "
+                         f"{first.id!r} (the picker shows titles: make them unique)", "title")
         for field in ("revises", "counters", "derived_from"):
             ref = getattr(p, field)
             if ref and not c.proposal(ref):

@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlparse
 
 from dashboard.core import query, vocab
 from dashboard.core.models import PART_LABELS, STATUS_LABELS, Catalog, Evidence, Proposal, Statement
-from dashboard.render.map import ink
+from dashboard.render.map import ink, js_json
 
 DOCUMENTS_PAGE = "documents"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -238,6 +238,31 @@ def find_passage(text: str, quote_text: str, normalise) -> tuple[int, int] | Non
     if pos < 0:
         return None
     return index[pos], index[pos + len(target) - 1] + 1
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+
+
+def md_escape(text: object) -> str:
+    """Catalog text made literal for places Streamlit renders as Markdown (radio labels,
+    captions): every Markdown-special character is backslash-escaped."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
+def picker_script(titles: dict[str, str]) -> str:
+    """A script for the page: when a proposal is picked in the sidebar radio, re-colour the
+    map at once (all proposals' dispositions are already in the map); the Streamlit rerun
+    that follows confirms it. `titles` maps each option's visible text to its proposal id;
+    it travels as escaped JSON data."""
+    return ("<script>(function(){window.__claimsPickerIds=" + js_json(titles) + ";"
+            "if(window.__claimsPicker){return;}window.__claimsPicker=true;"
+            "function onPick(e){var t=e.target;var label=t&&t.closest&&t.closest('label');"
+            "if(!label||!label.closest('[data-testid=\"stSidebar\"] [data-testid=\"stRadio\"]'))"
+            "{return;}var pid=window.__claimsPickerIds[label.innerText.trim()];if(!pid){return;}"
+            "var f=document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+            "var w=f&&f.contentWindow;if(w&&w.claimsApplyId){w.claimsApplyId(pid);}}"
+            "document.addEventListener('click',onPick,true);"
+            "document.addEventListener('change',onPick,true);})();</script>")
 
 
 def notice_html(messages: Iterable[str]) -> str:

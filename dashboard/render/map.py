@@ -1,10 +1,12 @@
 """The Leaflet map (folium), built to be switched between proposals without re-creation.
 
 The base map holds what never changes with the selection: the boundaries, the region and
-place names, the disposition patterns and one JavaScript function, `claimsApply`. What the
-selected proposal does travels separately, as a tiny feature group whose script calls
-`claimsApply(state)`; streamlit-folium evaluates it in the living map, so a switch re-colours
-the paths in place instead of rebuilding the iframe.
+place names, the disposition patterns, every proposal's dispositions and two JavaScript
+functions, `claimsApply(state)` and `claimsApplyId(proposal id)`. What the selected proposal
+does travels separately, as a tiny feature group whose script calls `claimsApply(state)`;
+streamlit-folium evaluates it in the living map, so a switch re-colours the paths in place
+instead of rebuilding the iframe. The page's picker also calls `claimsApplyId` the moment it
+is clicked (see render.html.picker_script), so the map changes before the rerun returns.
 
 Nothing from the catalog is ever written into HTML: names, one-liners and legend labels go
 into the page as JSON data and reach the DOM through `textContent`.
@@ -91,7 +93,7 @@ class Behaviour(MacroElement):
 {% macro script(this, kwargs) %}
 (function(map){
   var V = {{ this.vocab }}, REG = {{ this.regions }}, PLACES = {{ this.places }};
-  var CONTROL = {{ this.control }};
+  var CONTROL = {{ this.control }}, ALL = {{ this.states }};
   var NS = "http://www.w3.org/2000/svg";
   function svgEl(tag, attrs){ var e = document.createElementNS(NS, tag);
     for (var k in attrs) { e.setAttribute(k, attrs[k]); } return e; }
@@ -168,7 +170,14 @@ class Behaviour(MacroElement):
     el.setAttribute("data-fitted", size); }
   function fit(){ if (fitted) { return; } fitted = true; refit();
     if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); } }
+  window.claimsApplyId = function(pid){
+    var s = ALL[pid], cur = window.__claimsState || {};
+    if (!s) { return false; }
+    window.claimsApply(Object.assign({}, s, {highlight: cur.highlight || [],
+                                             selected: cur.selected || null}));
+    return true; };
   window.claimsApply = function(state){
+    window.__claimsState = state;
     fit();
     var layers = regionLayers(), parts = partLayers();
     Object.keys(layers).forEach(function(rid){
@@ -195,9 +204,11 @@ class Behaviour(MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, regions: Mapping[str, str], places: list[dict], control: str | None):
+    def __init__(self, regions: Mapping[str, str], places: list[dict], control: str | None,
+                 states: Mapping[str, dict]):
         super().__init__()
         self.control = js_json(control)
+        self.states = js_json(states)
         self._name = "ClaimsBehaviour"
         self.vocab = js_json(vocab_payload())
         self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
@@ -279,7 +290,9 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
         folium.GeoJson(overlay.line, name="line of contact", style_function=_line_style,
                        control=False, interactive=False, attribution=overlay.credit).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
-    Behaviour(names, place_payload(catalog), overlay.credit if overlay else None).add_to(m)
+    states = {p.id: map_state(catalog, p.id) for p in catalog.proposals}
+    Behaviour(names, place_payload(catalog), overlay.credit if overlay else None,
+              states).add_to(m)
     return m
 
 

@@ -28,7 +28,8 @@ state.write_url(proposal=a, compare=b)
 
 chain = query.versions_chain(catalog, a)
 if len(chain) > 1:
-    st.caption("Versions of this plan: " + " → ".join(catalog.proposal(p).label for p in chain))
+    st.caption("Versions of this plan: " + " → ".join(h.md_escape(catalog.proposal(p).label)
+                                                      for p in chain))
 
 rows = query.compare(catalog, a, b)
 changed = [r.name for r in rows if r.changed]

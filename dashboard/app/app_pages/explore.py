@@ -63,7 +63,9 @@ def _region_label(rid: str | None) -> str:
 
 with st.sidebar:
     st.radio("Proposal", ids, key=state.PROPOSAL,
-             format_func=lambda pid: catalog.proposal(pid).title)
+             format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
+    st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+            unsafe_allow_javascript=True)
     st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
                   on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
     st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
