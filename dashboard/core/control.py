@@ -77,7 +77,6 @@ import math
 import os
 import re
 import socket
-import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, replace
@@ -91,6 +90,7 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 
 from dashboard import REPO_ROOT, __version__
+from dashboard.core.files import atomic_write
 
 # --- constants -----------------------------------------------------------------------------
 
@@ -291,20 +291,8 @@ def _now() -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`: temp file in the same folder, fsync, os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp makes 0600; the cache is ordinary user data
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """Replace `path` with `data` atomically (one seam, so tests can fail a write)."""
+    atomic_write(path, data)
 
 
 @contextlib.contextmanager
