@@ -106,3 +106,21 @@ def prepared_map(c: Catalog, overlay_key: str | None = None, height: int = 620):
     """The rendered base map (folium's work done once per catalog, snapshot and height)."""
     return _prepared_map(c.seeds_dir, cat.catalog_fingerprint(c.seeds_dir), overlay_key,
                          height)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def deck_pdf(_catalog: Catalog, key: tuple, deck_id: str) -> bytes:
+    """The deck's handout: one PDF page per scene."""
+    from dashboard.render import handouts
+
+    return handouts.deck_pdf(_catalog, _catalog.briefing(deck_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def scene_png(_catalog: Catalog, key: tuple, deck_id: str, number: int) -> bytes:
+    """One scene of a deck as a 1920x1080 PNG slide (number is 1-based)."""
+    from dashboard.render import handouts
+
+    deck = _catalog.briefing(deck_id)
+    return handouts.scene_png(_catalog, deck.scenes[number - 1],
+                              f"{deck.title} · scene {number} of {len(deck.scenes)}")

@@ -73,7 +73,8 @@ def show(prepared: Prepared, selection: folium.FeatureGroup, key: str, height: i
         if on_change is not None:
             on_change()
 
-    defaults = {"last_active_drawing": None, "bounds": prepared.bounds, "zoom": prepared.zoom}
+    defaults = {"last_active_drawing": None, "last_object_clicked_count": None,
+                "bounds": prepared.bounds, "zoom": prepared.zoom}
     return sf._component_func(
         script=prepared.script, header=prepared.header, html=prepared.html,
         id=prepared.map_id, key=hash_key, height=height, width=None,

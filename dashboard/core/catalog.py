@@ -305,6 +305,10 @@ def read_briefing(r: Reader) -> m.Briefing:
         if isinstance(control, LineDict):
             c = s.child(control, "control")
             date, source = c.date("date"), c.text("source")
+            if source is not None and not re.search(r"[A-Za-z0-9]", source):
+                c.problem("source", f"control: 'source' {source!r} does not name a source "
+                                    f"(e.g. DeepStateMap)")
+                source = None
             ctl = (date.isoformat(), source) if date and source else None
         elif control is not None:
             s.problem("control", "'control' must be a mapping with 'date' and 'source'")

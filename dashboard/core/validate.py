@@ -134,8 +134,11 @@ def _briefings(c: Catalog) -> Iterable[Problem]:
                 if not c.proposal(ref):
                     yield _at(scene, f"scene: unknown proposal {ref!r}",
                               "compare" if ref == scene.compare else "proposal")
+            if scene.compare and scene.compare == scene.proposal:
+                yield _at(scene, f"scene: 'compare' names the scene's own proposal "
+                                 f"{scene.proposal!r}", "compare")
             for region in scene.regions:
-                yield from _region(c, scene, region, "scene")
+                yield from _region(c, scene, region, "scene", "regions")
 
 
 def all_evidence(c: Catalog) -> Iterable[Evidence]:

@@ -168,8 +168,10 @@ class Behaviour(MacroElement):
     map.invalidateSize({animate: false});
     map.fitBounds({{ this.bounds }}, {padding: [4, 4], animate: false});
     el.setAttribute("data-fitted", size); }
-  function fit(){ if (fitted) { return; } fitted = true; refit();
-    if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); } }
+  function fit(){ if (fitted) { return; } fitted = true;
+    if (window.ResizeObserver) { new ResizeObserver(function(){
+      try { refit(); } catch (err) { lastSize = ""; } }).observe(map.getContainer()); }
+    try { refit(); } catch (err) { lastSize = ""; } }
   window.claimsApplyId = function(pid){
     var s = ALL[pid], cur = window.__claimsState || {};
     if (!s) { return false; }

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.app import cache, mapview, state, ui
+from dashboard.app import cache, mapview, present, save_view, state, ui
 from dashboard.core import control_view, geo, query
 from dashboard.core.export import CATALOG_CREDIT
 from dashboard.render import html as h
@@ -16,8 +16,6 @@ catalog = cache.catalog()
 view = state.read_view(catalog)
 
 if view.mode == "present":
-    from dashboard.app import present
-
     present.show(catalog, view)
     st.stop()
 
@@ -74,6 +72,9 @@ with st.sidebar:
                  format_func=lambda k: "— none —" if k is None else snapshots[k].credit,
                  help="Control snapshots you imported or fetched (`claims-atlas control`). "
                       "None is bundled.")
+    present.sidebar_link(catalog)
+    save_view.sidebar_form(catalog, st.session_state[state.PROPOSAL],
+                           st.session_state[state.REGION])
 
 proposal_id = st.session_state[state.PROPOSAL]
 region_id = st.session_state[state.REGION]
@@ -92,7 +93,8 @@ with left:
     mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
                  selection=rmap.apply_group(
                      rmap.map_state(catalog, proposal_id, selected=region_id)),
-                 returned_objects=["last_active_drawing"], on_change=_region_from_map)
+                 returned_objects=["last_active_drawing", "last_object_clicked_count"],
+                 on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
     credit = f" {overlay.credit}." if overlay else ""
     st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
