@@ -58,8 +58,8 @@ def main() -> None:
 @seeds_option
 def validate(seeds: Path | None) -> None:
     """Check the whole catalog and geodata; print path:line: problem for each mistake."""
-    problems = [str(p) for p in cat.check(seeds)]
-    catalog, _ = cat.read_catalog(seeds)
+    catalog, found = cat.read_catalog(seeds)
+    problems = [str(p) for p in cat.all_problems(catalog, found)]
     problems += geo.check_against({r.id for r in catalog.regions})
     for line in problems:
         click.echo(line)

@@ -126,3 +126,16 @@ def test_about_page():
     at.switch_page("app_pages/about.py").run()
     assert not at.exception
     assert "Natural Earth" in html_text(at)
+
+
+def test_long_timeline_is_drawn_a_page_at_a_time(make_seeds, monkeypatch):
+    from tests.conftest import STATEMENTS
+
+    many = "".join(STATEMENTS.replace("minister-no-deal", f"minister-no-deal-{i}")
+                   for i in range(75))
+    at = app(seeds=make_seeds({"statements/all.yaml": many}), monkeypatch=monkeypatch)
+    assert not at.exception
+    assert html_text(at).count('class="statement ') == 60
+    at.button(key="tl_more").click().run()
+    assert html_text(at).count('class="statement ') == 75
+    assert not [b for b in at.button if b.key == "tl_more"]

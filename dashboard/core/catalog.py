@@ -433,10 +433,8 @@ def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, li
 
 def load_catalog(folder: str | os.PathLike | None = None) -> m.Catalog:
     """The validated catalog, or :class:`CatalogInvalid` listing every problem."""
-    from dashboard.core.validate import validate
-
-    catalog, problems = read_catalog(folder)
-    problems = sorted(set(problems + validate(catalog)), key=_problem_order)
+    catalog, found = read_catalog(folder)
+    problems = all_problems(catalog, found)
     if problems:
         raise CatalogInvalid(problems)
     return catalog
@@ -444,10 +442,14 @@ def load_catalog(folder: str | os.PathLike | None = None) -> m.Catalog:
 
 def check(folder: str | os.PathLike | None = None) -> list[m.Problem]:
     """Every problem in the catalog at `folder`, in file and line order."""
+    return all_problems(*read_catalog(folder))
+
+
+def all_problems(catalog: m.Catalog, found: list[m.Problem]) -> list[m.Problem]:
+    """The problems found while reading plus those validation finds, in file and line order."""
     from dashboard.core.validate import validate
 
-    catalog, problems = read_catalog(folder)
-    return sorted(set(problems + validate(catalog)), key=_problem_order)
+    return sorted(set(found + validate(catalog)), key=_problem_order)
 
 
 def _problem_order(p: m.Problem):

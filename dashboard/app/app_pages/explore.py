@@ -12,6 +12,8 @@ from dashboard.core.export import CATALOG_CREDIT
 from dashboard.render import html as h
 from dashboard.render import map as rmap
 
+TIMELINE_PAGE = 60  # statements drawn at once: 5,000 in one block cost seconds in the browser
+
 catalog = cache.catalog()
 view = state.read_view(catalog)
 
@@ -128,9 +130,17 @@ with right:
     f = query.StatementFilter(start=start, end=end, speakers=tuple(who), region=about_region,
                               proposal=about_proposal, newest_first=order == "Newest first")
     shown = query.statements(catalog, f)
-    st.caption(f"{len(shown)} of {len(catalog.statements)} statements")
+    if st.session_state.get("tl_filter") != f:  # a new filter starts at the first page
+        st.session_state["tl_filter"] = f
+        st.session_state["tl_limit"] = TIMELINE_PAGE
+    limit = st.session_state["tl_limit"]
+    st.caption(f"{len(shown)} of {len(catalog.statements)} statements"
+               + (f" · showing the first {limit}" if len(shown) > limit else ""))
     with st.container(height=900, border=False):
-        st.html(h.timeline_html(catalog, shown))
+        st.html(h.timeline_html(catalog, shown[:limit]))
+        if len(shown) > limit:
+            st.button(f"Show {min(TIMELINE_PAGE, len(shown) - limit)} more", key="tl_more",
+                      on_click=lambda: st.session_state.update(tl_limit=limit + TIMELINE_PAGE))
 
 if snapshot:
     st.divider()
