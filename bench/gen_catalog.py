@@ -23,7 +23,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `python bench/gen_catalog.py` puts bench/ first, not the root
+if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":  # run as a script
+    sys.path[0] = str(ROOT)
+elif str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dashboard.core import catalog as cat  # noqa: E402
@@ -43,7 +45,8 @@ LAST_NAMES = ("Adler", "Bondar", "Costa", "Dvorak", "Evans", "Fischer", "Garcia"
 ROLES = ("Foreign Minister", "President", "Prime Minister", "Envoy", "Spokesperson",
          "Defence Minister", "National Security Adviser", "Ambassador to the UN")
 VENUES = ("Press conference", "Television interview", "Social media post", "Summit in Geneva",
-          "Briefing in Kyiv", "Speech in Moscow", "Interview with a newspaper", "UN Security Council")
+          "Briefing in Kyiv", "Speech in Moscow", "Interview with a newspaper",
+          "UN Security Council")
 OUTLETS = ("Synthetic Wire", "Example Daily", "Bench Broadcasting", "Test Press Agency")
 DISPOSITIONS = tuple(d.id for d in vocab.DISPOSITIONS if d.id != vocab.NOT_ADDRESSED)
 

@@ -1,0 +1,30 @@
+"""A probe app: the dashboard's map component and nothing else (no sidebar widgets, timeline,
+downloads). Served next to the floor and the dashboard, it splits the dashboard's extra first
+paint into "the map" and "the rest of the page".
+
+run.py copies this file into a temporary folder with a `static` link to the dashboard's
+static files (Leaflet), because Streamlit serves `static/` next to the main script.
+"""
+
+import streamlit as st
+
+from dashboard.app import cache
+from dashboard.core import query
+from dashboard.render import map as rmap
+
+st.set_page_config(page_title="map only", layout="wide", initial_sidebar_state="collapsed")
+catalog = cache.catalog()
+pid = query.default_proposal_id(catalog)
+selection = rmap.apply_group(rmap.map_state(catalog, pid))
+left, _right = st.columns([3, 2], gap="medium")
+with left:
+    try:
+        from dashboard.app import mapview
+
+        mapview.show(cache.prepared_map(catalog, None), key="map", height=620,
+                     selection=selection, returned_objects=["last_active_drawing"])
+    except (ImportError, AttributeError, TypeError):  # the dashboard changed: plain st_folium
+        from streamlit_folium import st_folium
+
+        st_folium(rmap.base_map(catalog), key="map", height=620, use_container_width=True,
+                  feature_group_to_add=selection, returned_objects=["last_active_drawing"])
