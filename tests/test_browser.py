@@ -106,6 +106,14 @@ def test_hover_shows_name_and_disposition(page, app_url):
     tip = frame.locator(".leaflet-tooltip")
     tip.wait_for()
     assert "Kherson" in tip.inner_text() and "Frozen" in tip.inner_text()
+    frame.locator("path.region-UA-14").hover()
+    from dashboard.core import catalog as cat
+    from dashboard.core.query import one_line
+
+    expected = one_line(cat.load_catalog(), "us-28-point-plan", "UA-14")
+    donetsk = frame.locator(".leaflet-tooltip", has_text="Donetsk")
+    donetsk.wait_for()
+    assert expected in donetsk.inner_text()  # the browser's words are Python's words
 
 
 def test_click_opens_region_detail(page, app_url):

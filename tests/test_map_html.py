@@ -38,6 +38,7 @@ def test_state_carries_the_dispositions(catalog):
                                               "demilitarised_zone"]
     assert state["highlight"] == ["UA-14"]
     assert state["legend"][0] == "recognised_russian_de_facto"
+    assert "UA-46" not in state["regions"]  # not addressed: the browser's default
 
 
 def test_base_map_does_not_depend_on_the_selection(catalog):

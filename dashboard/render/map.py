@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from dashboard.core import geo, query, vocab
-from dashboard.core.models import Catalog
+from dashboard.core.models import PART_LABELS, Catalog
 
 LEAFLET_PREFIX = "/app/static/leaflet"
 CENTRE = (48.6, 31.4)
@@ -56,7 +56,8 @@ def ink(colour: str) -> str:
 
 def vocab_payload() -> dict:
     return {d.id: {"colour": d.colour, "ink": ink(d.colour), "label": d.label,
-                   "marks": PATTERN_MARKS[d.pattern]} for d in vocab.DISPOSITIONS}
+                   "short": d.short, "marks": PATTERN_MARKS[d.pattern]}
+            for d in vocab.DISPOSITIONS}
 
 
 def css() -> str:
@@ -93,7 +94,11 @@ class Behaviour(MacroElement):
 {% macro script(this, kwargs) %}
 (function(map){
   var V = {{ this.vocab }}, REG = {{ this.regions }}, PLACES = {{ this.places }};
-  var CONTROL = {{ this.control }}, ALL = {{ this.states }};
+  var CONTROL = {{ this.control }}, ALL = {{ this.states }}, PARTS = {{ this.parts }};
+  var NONE = {d: ["not_addressed"]};
+  function lineOf(info){ if ((info.p || []).length > 1) {
+      return info.p.map(function(x){ return PARTS[x[0]] + ": " + V[x[1]].short; }).join("; "); }
+    return V[info.d[0]].short; }
   var NS = "http://www.w3.org/2000/svg";
   function svgEl(tag, attrs){ var e = document.createElementNS(NS, tag);
     for (var k in attrs) { e.setAttribute(k, attrs[k]); } return e; }
@@ -184,7 +189,7 @@ class Behaviour(MacroElement):
     var layers = regionLayers(), parts = partLayers();
     Object.keys(layers).forEach(function(rid){
       var layer = layers[rid], path = layer._path;
-      var info = state.regions[rid] || {d: ["not_addressed"], line: V["not_addressed"].label};
+      var info = state.regions[rid] || NONE;
       clearDisp(path, ["split", "highlight", "selected", "has-parts"]);
       info.d.forEach(function(d){ path.classList.add("disp-" + d); });
       var byPart = {}; (info.p || []).forEach(function(x){ byPart[x[0]] = x[1]; });
@@ -198,7 +203,7 @@ class Behaviour(MacroElement):
       if (info.d.length > 1) { path.classList.add("split"); }
       if (state.highlight.indexOf(rid) >= 0) { path.classList.add("highlight"); }
       if (state.selected === rid) { path.classList.add("selected"); }
-      layer.unbindTooltip(); layer.bindTooltip(tip(rid, info.line), {sticky: true}); });
+      layer.unbindTooltip(); layer.bindTooltip(tip(rid, lineOf(info)), {sticky: true}); });
     map.getContainer().setAttribute("data-proposal", state.proposal);
     drawLegend(state);
   };
@@ -211,6 +216,7 @@ class Behaviour(MacroElement):
         super().__init__()
         self.control = js_json(control)
         self.states = js_json(states)
+        self.parts = js_json(PART_LABELS)
         self._name = "ClaimsBehaviour"
         self.vocab = js_json(vocab_payload())
         self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
@@ -305,14 +311,18 @@ def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
     return {"proposal": proposal_id, "title": p.title if p else proposal_id,
             "highlight": list(highlight), "selected": selected,
             "legend": [d.id for d in query.legend(catalog, [proposal_id])],
-            "regions": {r.id: _region_state(catalog, proposal_id, r.id)
-                        for r in catalog.regions}}
+            "regions": {r.id: st for r in catalog.regions
+                        if (st := _region_state(catalog, proposal_id, r.id))}}
 
 
-def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict:
+def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | None:
+    """{"d": disposition ids, "p": [[part, id], ...] when split}; None when not addressed
+    (the browser's default). The tooltip line is derived in the browser (`lineOf`), as
+    query.one_line derives it here."""
     shown = query.shown_for(catalog, proposal_id, region_id)
-    out = {"d": [s.disposition for s in shown],
-           "line": query.one_line(catalog, proposal_id, region_id)}
+    if all(s.provision is None for s in shown):
+        return None
+    out = {"d": [s.disposition for s in shown]}
     if len(shown) > 1:
         out["p"] = [[s.part, s.disposition] for s in shown]
     return out
