@@ -112,7 +112,9 @@ with left:
                                                           (region_id,) if region_id else ()),
                        file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
 
-with right:
+@st.fragment
+def timeline() -> None:
+    """The timeline and its filters: a filter change reruns only this, not the map."""
     st.subheader("Timeline")
     dates = [s.date for s in catalog.statements] or [dt.date.today()]
     with st.expander("Filter the timeline", expanded=False):
@@ -141,6 +143,10 @@ with right:
         if len(shown) > limit:
             st.button(f"Show {min(TIMELINE_PAGE, len(shown) - limit)} more", key="tl_more",
                       on_click=lambda: st.session_state.update(tl_limit=limit + TIMELINE_PAGE))
+
+
+with right:
+    timeline()
 
 if snapshot:
     st.divider()
