@@ -446,6 +446,23 @@ async def viewer(browser: Browser, url: str, vid: int, ids: Sequence[str],
     return out
 
 
+async def type_option(page: Page, field, text: str, timeout_s: float, tries: int = 4) -> None:
+    """Type `text` into a multiselect until its option shows (the dropdown filters
+    asynchronously, and a rerun arriving meanwhile, e.g. a component reporting its first
+    value, re-renders the widget and drops what was typed)."""
+    option = page.locator('[role="option"]').filter(has_text=text).first
+    for attempt in range(tries):
+        await field.click()
+        await field.fill(text)
+        try:
+            await option.wait_for(state="visible", timeout=timeout_s * 1000 / tries)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+            await settle(page, 1500, timeout_s / tries)
+
+
 async def timeline_filter(browser: Browser, url: str, cases: list[tuple[str, list[str]]],
                           all_ids: list[str], regions: int = 27, timeout_s: float = 60.0
                           ) -> dict:
@@ -470,16 +487,12 @@ async def timeline_filter(browser: Browser, url: str, cases: list[tuple[str, lis
     try:
         await page.goto(url, wait_until="commit", timeout=120_000)
         await page.wait_for_function(probes.READY, timeout=120_000)
-        await settle(page)
+        await settle(page, 1500)
         await page.get_by_text("Filter the timeline").first.click()
         box = page.get_by_test_id("stMultiSelect").filter(has_text="Speakers").first
         field = box.locator("input").first
         for speaker, ids in cases:
-            await field.click()
-            await field.fill(speaker)
-            # the dropdown filters asynchronously: Enter picks nothing until the option shows
-            await page.locator('[role="option"]').filter(has_text=speaker).first.wait_for(
-                state="visible", timeout=timeout_s * 1000)
+            await type_option(page, field, speaker, timeout_s)
             await field.press("Enter")
             h = await page.wait_for_function(
                 cond, arg={"caption": f"{len(ids)} of {total} statements", "ids": ids},

@@ -43,6 +43,25 @@ QUICK = {"first_views": 3, "switches": 10, "viewers": 5, "viewer_switches": 3, "
 TOTAL_LIMIT_S = 60 * 60  # the whole browser part, hard bound
 
 
+def background_busy(seconds: float = 1.0) -> float:
+    """Fraction of all CPUs busy over `seconds` while the harness itself is idle: other
+    work on the machine (a shared 2-core box) that skews every figure taken meanwhile."""
+    busy0, total0 = srv.machine_cpu_s()
+    time.sleep(seconds)  # a measurement window, not a wait for an effect
+    busy1, total1 = srv.machine_cpu_s()
+    return round((busy1 - busy0) / (total1 - total0), 2) if total1 > total0 else 0.0
+
+
+def note_background(results: dict, phase: str) -> None:
+    frac = background_busy()
+    load1 = _read("/proc/loadavg").split()[:1]
+    results.setdefault("background_cpu", {})[phase] = {
+        "busy_fraction_while_idle": frac, "loadavg_1min": float(load1[0]) if load1 else None}
+    if frac > 0.25:
+        log(f"warning: the machine is {frac:.0%} busy before '{phase}' without the harness; "
+            f"figures will be inflated")
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -326,9 +345,11 @@ async def browser_part(cfg: dict, floor: srv.Server, dash: srv.Server, dash_load
         [b] = await B.launch(pw, 1)
         results["machine"]["chromium_playwright_reports"] = b.version
         try:
+            note_background(results, "first_paint")
             log("first paint: floor vs map-only vs dashboard")
             results["first_paint"] = await first_paint(b, floor, dash, map_only, exp,
                                                        cfg["first_views"])
+            note_background(results, "switch")
             log("switching")
             with sampling(dash, "switch") as raw:
                 results["switch"] = await switching(b, dash, exp, cfg["switches"])
@@ -336,12 +357,14 @@ async def browser_part(cfg: dict, floor: srv.Server, dash: srv.Server, dash_load
                 results["switch"]["server_py_spy_per_rerun"] = spy.summarise(
                     raw.read_text(), per=results["switch"]["switches"])
             if dash_big is not None:
+                note_background(results, "scale")
                 log("scale: first paint and timeline filter with the synthetic catalog")
                 results["scale"]["browser"] = await scale_browser(
                     b, dash, dash_big, exp, exp_big, cfg["scale_first_views"],
                     cfg["filter_cases"])
         finally:
             await b.close()
+        note_background(results, "load")
         log(f"load: {cfg['viewers']} viewers x {cfg['viewer_switches']} switches")
         with sampling(dash_load, "load") as raw:
             results["load"] = await load(pw, dash_load, exp, cfg["viewers"],
