@@ -40,6 +40,12 @@ def default_proposal_id(catalog: Catalog) -> str | None:
     return ordered[-1].id if ordered else None
 
 
+def proposal_evidence(catalog: Catalog, proposal_id: str) -> list:
+    """The proposal's own evidence, then its provisions', in catalog order."""
+    p = catalog.proposal(proposal_id)
+    return [*p.evidence, *(e for v in p.provisions for e in v.evidence)] if p else []
+
+
 def shown_for(catalog: Catalog, proposal_id: str, region_id: str) -> list[Shown]:
     """The provisions a proposal makes for a region, Russian-held part first."""
     proposal = catalog.proposal(proposal_id)

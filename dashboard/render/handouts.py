@@ -24,12 +24,7 @@ def _short(ev) -> str:
 
 
 def _sources(catalog: Catalog, proposal_id: str) -> list[str]:
-    p = catalog.proposal(proposal_id)
-    seen: list[str] = []
-    for ev in (*p.evidence, *(e for v in p.provisions for e in v.evidence)):
-        line = _short(ev)
-        if line not in seen:
-            seen.append(line)
+    seen = list(dict.fromkeys(_short(ev) for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     out = seen[:MAX_SOURCES] + ([f"… and {more} more sources in the catalog"] if more > 0 else [])
     return ["Sources: " + "; ".join(out)]

@@ -225,12 +225,8 @@ def _outlet(ev) -> str:
 
 def sources_html(catalog: Catalog, proposal_id: str) -> str:
     """The outlets the proposal's map rests on (the first few), for the foot of the panel."""
-    p = catalog.proposal(proposal_id)
-    seen: list[str] = []
-    for ev in (*p.evidence, *(e for v in p.provisions for e in v.evidence)):
-        name = _outlet(ev)
-        if name not in seen:
-            seen.append(name)
+    seen = list(dict.fromkeys(_outlet(ev)
+                              for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     tail = f" and {more} more" if more > 0 else ""
     return (f'<p class="scene-sources" data-testid="scene-sources"><b>Sources:</b> '
