@@ -118,7 +118,10 @@ def expectations(seeds: Path | None = None) -> dict:
     return {"ids": ids, "titles": {p.id: p.title for p in c.proposals},
             "default": query.default_proposal_id(c), "regions": len(c.regions),
             "statements": len(c.statements),
-            "expected": {pid: {rid: sorted(ds) for rid, ds in query.dispositions(c, pid).items()}
+            # a class list holds each class once: two parts with the same disposition show
+            # one disp- class
+            "expected": {pid: {rid: sorted(set(ds))
+                               for rid, ds in query.dispositions(c, pid).items()}
                          for pid in ids}}
 
 

@@ -165,8 +165,10 @@ class RssSampler:
 class Server:
     """One Streamlit server process (the floor app or the dashboard)."""
 
-    def __init__(self, name: str, cmd: list[str], port: int, log: Path):
+    def __init__(self, name: str, cmd: list[str], port: int, log: Path,
+                 env: dict[str, str] | None = None):
         self.name, self.cmd, self.port, self.log = name, cmd, port, log
+        self.extra_env = dict(env or {})
         self.url = f"http://127.0.0.1:{port}"
         self.proc: subprocess.Popen | None = None
         self.startup_s: float | None = None
@@ -205,6 +207,7 @@ class Server:
 
     def start(self, timeout: float = 90.0) -> Server:
         env = {k: v for k, v in os.environ.items() if k != "CLAIMS_ATLAS_SEEDS"}
+        env.update(self.extra_env)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         with open(self.log, "wb") as out:

@@ -139,3 +139,43 @@ def test_long_timeline_is_drawn_a_page_at_a_time(make_seeds, monkeypatch):
     at.button(key="tl_more").click().run()
     assert html_text(at).count('class="statement ') == 75
     assert not [b for b in at.button if b.key == "tl_more"]
+
+
+def test_present_mode_runs_and_steps_through_the_deck():
+    at = app({"mode": "present", "deck": "nov-dec-2025"})
+    assert not at.exception
+    assert 'data-testid="scene-indicator"' in html_text(at) and "1 / 6" in html_text(at)
+    assert at.button(key="present_prev").disabled
+    at.button(key="present_next").click().run()
+    assert at.query_params["scene"] == "2"
+    assert "2 / 6" in html_text(at)
+
+
+def test_a_link_notice_stays_while_its_view_does():
+    """The first run corrects the link; a rerun of the same view still says why."""
+    at = app({"mode": "present", "deck": "no-such-deck", "scene": "2"})
+    assert "Unknown deck 'no-such-deck'" in html_text(at)
+    assert at.query_params["deck"] == "nov-dec-2025"
+    at.run()  # e.g. the map's first answer
+    assert "Unknown deck 'no-such-deck'" in html_text(at)
+    at.button(key="present_next").click().run()  # the reader moves on
+    assert at.query_params["scene"] == "3"
+    assert "Unknown deck" not in html_text(at)
+
+
+def test_an_explorer_link_notice_survives_a_rerun_and_goes_with_a_switch():
+    at = app({"proposal": "no-such-plan"})
+    at.run()
+    assert "Unknown proposal 'no-such-plan'" in html_text(at)
+    at.radio(key="proposal").set_value("geneva-framework-2025-11").run()
+    assert "Unknown proposal" not in html_text(at)
+
+
+def test_a_compare_link_notice_survives_a_rerun():
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["compare"] = "no-such-plan"
+    at.switch_page("app_pages/compare.py").run()
+    at.run()
+    assert "Unknown proposal 'no-such-plan' to compare with" in html_text(at)
+    at.selectbox(key="cmp_b").set_value("european-counter-proposal-2025-11").run()
+    assert "no-such-plan" not in html_text(at)

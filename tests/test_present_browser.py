@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 DECK = "?mode=present&deck=nov-dec-2025"
 WIDTH, HEIGHT = 1920, 1080
+TOTAL = 6  # scenes in the deck
 # Scene -> (its caption's first words, Crimea's disposition on the map)
 SCENES = {1: ("20 November: Washington", "recognised_russian_de_facto"),
           2: ("23 November: the UK, France", "negotiate_from_contact_line"),
@@ -33,10 +34,15 @@ def at_scene(page, n: int):
     """Wait until scene n is on screen: the indicator, the caption and the map's colours."""
     caption, crimea = SCENES[n]
     page.wait_for_url(re.compile(rf"[?&]scene={n}(&|$)"))
-    page.get_by_test_id("scene-indicator").filter(has_text=f"{n} / 6").wait_for()
+    page.get_by_test_id("scene-indicator").filter(has_text=f"{n} / {TOTAL}").wait_for()
     page.get_by_test_id("scene-caption").filter(has_text=caption).wait_for()
     frame = page.frame_locator(FRAME).first
     frame.locator(f"path.region-UA-43.disp-{crimea}").wait_for(state="attached")
+    # The step buttons come after the indicator in the script: wait until they are this
+    # scene's too (not a stale copy), else a key pressed now meets the previous scene's.
+    for key, enabled in (("present_prev", n > 1), ("present_next", n < TOTAL)):
+        page.locator(f".st-key-{key}:not([data-stale=true]) "
+                     f"button:{'enabled' if enabled else 'disabled'}").wait_for()
     return frame
 
 

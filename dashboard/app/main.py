@@ -25,6 +25,7 @@ except GeodataError as exc:
     st.error(f"Boundary data problem: {exc}")
     st.stop()
 
+state.begin_run()
 present = st.query_params.get(state.MODE) == "present"
 pages = [
     st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
@@ -36,3 +37,4 @@ pages = [
             url_path="about"),
 ]
 st.navigation(pages, position="hidden" if present else "sidebar").run()
+state.end_run()  # not reached after st.stop(): a page that stops calls it itself

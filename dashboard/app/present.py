@@ -23,13 +23,14 @@ def show(catalog: Catalog, view: state.View) -> None:
     st.html(slides.CSS)
     deck, number, notices = briefing.pick(catalog, view.deck, view.scene)
     if deck is None:
-        _notices([*view.notices, *notices])
+        _notices(state.link_notices([*view.notices, *notices]))
         _exit_button(None)
         return
     state.write_url(mode="present", deck=deck.id, scene=number)
     scene = deck.scenes[number - 1]
+    linked = state.link_notices([*view.notices, *notices])
     overlay_key = _overlay_key(scene, notices)
-    _notices([*view.notices, *notices])
+    _notices([*linked, *(n for n in notices if n not in linked)])
     st.html(slides.top_html(catalog, deck, number, scene.proposal))
     region = _open_region(deck, number)
     left, right = st.columns([3.35, 1], gap="medium")
@@ -73,8 +74,11 @@ def _map(catalog: Catalog, deck: Briefing, number: int, scene: Scene,
 
 def _panel(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> None:
     st.html(slides.caption_html(scene))
-    if scene.compare:
-        st.html(slides.changes_html(catalog, scene.compare, scene.proposal, scene.regions))
+    # One slot whether or not the scene compares, so the elements after it keep their
+    # places from scene to scene: no stale twin of a step button while a rerun draws.
+    with st.container(key="present_changes"):
+        if scene.compare:
+            st.html(slides.changes_html(catalog, scene.compare, scene.proposal, scene.regions))
     st.html(slides.legend_panel_html(catalog, scene.proposal))
     st.html(slides.sources_html(catalog, scene.proposal))
     total = len(deck.scenes)

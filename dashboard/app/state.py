@@ -17,6 +17,7 @@ PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
 DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
 MODES = ("explore", "present")
 _READ = "_claims_url_read"
+_LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
 
 
 @dataclass
@@ -77,6 +78,44 @@ def read_view(catalog: Catalog) -> View:
         else:
             notices.append(f"Scene {scene!r} is not a scene number: starting at scene 1.")
     return view
+
+
+def _url() -> dict[str, str]:
+    return {k: st.query_params.get(k) for k in sorted(st.query_params.keys())}
+
+
+def _kept_notices() -> list[str]:
+    """What the last full run said about its link, while the (corrected) link is unchanged.
+
+    A link's notices are computed from the link as typed; the first run then corrects the
+    URL, so a later rerun (the map's first answer, a filter) would find nothing to say. They
+    stay on screen until the reader moves to another view.
+    """
+    kept = st.session_state.get(_KEPT_NOTICES)
+    if kept and kept[1] == _url():
+        return list(kept[0])
+    return []
+
+
+def begin_run() -> None:
+    st.session_state[_LINK_NOTICES] = []
+
+
+def link_notices(messages: list[str]) -> list[str]:
+    """Notices about the link (unknown values and their fallback) to show now: these, and
+    those of the last run while the URL, as this run has written it, is the same.
+
+    Call it after the page has written the URL, so a widget that moved the view counts."""
+    shown = st.session_state.setdefault(_LINK_NOTICES, [])
+    for m in [*messages, *_kept_notices()]:
+        if m not in shown:
+            shown.append(m)
+    return list(shown)
+
+
+def end_run() -> None:
+    """Keep this run's link notices with the URL they explain (see _kept_notices)."""
+    st.session_state[_KEPT_NOTICES] = (tuple(st.session_state.get(_LINK_NOTICES, ())), _url())
 
 
 def write_url(**values: str | int | None) -> None:

@@ -121,7 +121,8 @@ function press(e){
   var t=e.target,tag=t&&t.tagName;
   if(tag==="INPUT"||tag==="TEXTAREA"||tag==="SELECT"||(t&&t.isContentEditable)){return;}
   var key=KEYS[e.key];if(!key){return;}
-  var b=main.querySelector(".st-key-"+key+" button");
+  var bs=main.querySelectorAll(".st-key-"+key+":not([data-stale=true]) button");
+  var b=bs.length?bs[bs.length-1]:main.querySelector(".st-key-"+key+" button");
   if(!b||b.disabled){return;}
   e.preventDefault();b.click();}
 main.addEventListener("keydown",press,true);

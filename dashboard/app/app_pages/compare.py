@@ -17,7 +17,7 @@ default_b = view.compare or next(
     ids[-1])
 state.once("cmp_a", view.proposal)
 state.once("cmp_b", default_b)
-ui.notices(view.notices)
+notices = st.empty()  # filled once the URL is written: see state.link_notices
 
 st.title("Compare proposals")
 title = lambda pid: catalog.proposal(pid).title  # noqa: E731
@@ -25,6 +25,8 @@ c1, c2 = st.columns(2)
 a = c1.selectbox("First", ids, key="cmp_a", format_func=title)
 b = c2.selectbox("Second", ids, key="cmp_b", format_func=title)
 state.write_url(proposal=a, compare=b)
+with notices.container():
+    ui.notices(state.link_notices(view.notices))
 
 chain = query.versions_chain(catalog, a)
 if len(chain) > 1:

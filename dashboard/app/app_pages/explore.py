@@ -19,6 +19,7 @@ view = state.read_view(catalog)
 
 if view.mode == "present":
     present.show(catalog, view)
+    state.end_run()  # session state is out of reach once st.stop() has been called
     st.stop()
 
 ids = [p.id for p in query.proposals_by_date(catalog)]
@@ -84,7 +85,7 @@ snapshot = st.session_state[state.CONTROL]
 proposal = catalog.proposal(proposal_id)
 state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot)
 overlay = cache.overlay(snapshots[snapshot]) if snapshot else None  # credit, cached
-ui.notices(view.notices)
+ui.notices(state.link_notices(view.notices))
 search = st.session_state.get("region_search", "")
 if search and not query.find_regions(catalog, search):
     ui.notices([f"No region is called {search!r}."])
