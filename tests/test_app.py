@@ -8,7 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import REPO_ROOT
+from dashboard.app import mapview
 from dashboard.core import catalog as cat
+from tests.apptest_support import drawn_app
 
 MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
 
@@ -16,7 +18,7 @@ MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
 def app(params: dict | None = None, seeds=None, monkeypatch=None) -> AppTest:
     if seeds is not None:
         monkeypatch.setenv(cat.SEEDS_ENV, str(seeds))
-    at = AppTest.from_file(MAIN, default_timeout=60)
+    at = drawn_app()
     for key, value in (params or {}).items():
         at.query_params[key] = value
     return at.run()
@@ -102,7 +104,7 @@ def test_catalog_edit_shows_on_next_load(real_seeds, monkeypatch):
 
 
 def test_compare_page():
-    at = AppTest.from_file(MAIN, default_timeout=60)
+    at = drawn_app()
     at.query_params["compare"] = "geneva-framework-2025-11"
     at.run()
     at.switch_page("app_pages/compare.py").run()
@@ -112,7 +114,7 @@ def test_compare_page():
 
 
 def test_sources_page_highlights_the_passage():
-    at = AppTest.from_file(MAIN, default_timeout=60)
+    at = drawn_app()
     at.run()
     at.query_params["doc"] = "seed-2025-11-21-umerov-peskov"
     at.query_params["quote"] = "It is better to negotiate, and this should be done now"
@@ -122,7 +124,7 @@ def test_sources_page_highlights_the_passage():
 
 
 def test_about_page():
-    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    at = drawn_app().run()
     at.switch_page("app_pages/about.py").run()
     assert not at.exception
     assert "Natural Earth" in html_text(at)
@@ -172,10 +174,25 @@ def test_an_explorer_link_notice_survives_a_rerun_and_goes_with_a_switch():
 
 
 def test_a_compare_link_notice_survives_a_rerun():
-    at = AppTest.from_file(MAIN, default_timeout=60)
+    at = drawn_app()
     at.query_params["compare"] = "no-such-plan"
     at.switch_page("app_pages/compare.py").run()
     at.run()
     assert "Unknown proposal 'no-such-plan' to compare with" in html_text(at)
     at.selectbox(key="cmp_b").set_value("european-counter-proposal-2025-11").run()
     assert "no-such-plan" not in html_text(at)
+
+
+def test_the_map_comes_first_and_the_rest_with_its_first_answer():
+    """A session's first run draws header, map and legend only; the map's first answer
+    (stood in for here: AppTest has no browser) brings the controls and the timeline."""
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    assert not at.exception
+    text = html_text(at)
+    assert 'data-testid="legend"' in text and "US 28-point plan" in text
+    assert len(at.get("component_instance")) == 1
+    assert not at.radio and 'data-testid="timeline"' not in text
+    at.session_state[mapview.answered_key("map")] = True
+    at.run()
+    assert at.radio(key="proposal").value == "us-28-point-plan"
+    assert 'data-testid="timeline"' in html_text(at)

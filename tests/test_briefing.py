@@ -17,6 +17,7 @@ from dashboard.cli import main
 from dashboard.core import briefing
 from dashboard.core import catalog as cat
 from dashboard.render import slides
+from tests.apptest_support import drawn_app
 
 MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
 REAL_DECK = REPO_ROOT / "seeds" / "briefings" / "01-nov-dec-2025.yaml"
@@ -303,7 +304,7 @@ def test_deck_list():
 # -- present mode (AppTest) -------------------------------------------------------------------
 
 def present(params: dict) -> AppTest:
-    at = AppTest.from_file(MAIN, default_timeout=60)
+    at = drawn_app()
     for key, value in {"mode": "present", **params}.items():
         at.query_params[key] = value
     return at.run()
@@ -370,7 +371,7 @@ def test_present_without_decks(make_seeds, monkeypatch):
 def test_save_view_form_adds_a_scene(real_seeds, monkeypatch):
     monkeypatch.setenv(cat.SEEDS_ENV, str(real_seeds))
     path = real_seeds / "briefings" / REAL_DECK.name
-    at = AppTest.from_file(MAIN, default_timeout=60)
+    at = drawn_app()
     at.query_params["proposal"] = "geneva-framework-2025-11"
     at.query_params["region"] = "UA-23"
     at.run()

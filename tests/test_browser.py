@@ -57,7 +57,7 @@ def test_switching_proposals_recolours_in_place(page, app_url):
     wait_disp(page, "UA-43", "recognised_russian_de_facto")
     frame = next(f for f in page.frames if "st_folium" in f.url)
     frame.evaluate("() => { window.__sameMap = 'yes'; }")
-    page.get_by_text("Geneva US–Ukraine framework", exact=False).first.click()
+    page.get_by_test_id("stSidebar").get_by_text("Geneva US–Ukraine framework").click()
     wait_disp(page, "UA-43", "deferred")
     assert classes_by_region(page)["UA-43"] == ["deferred"]
     assert frame.evaluate("() => window.__sameMap") == "yes"  # the iframe was not re-created

@@ -7,11 +7,10 @@ import json
 
 import pytest
 from shapely.geometry import shape
-from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_ROOT
 from dashboard.core import catalog as cat
 from dashboard.core import control, control_view
+from tests.apptest_support import drawn_app
 
 # A made-up "occupied area": everything east of 37.6°E between 46.5°N and 50.5°N, which
 # cuts Donetsk in two and covers all of Luhansk (not a real line of contact).
@@ -55,7 +54,7 @@ def test_moved_rows_for_the_28_point_plan(snapshot):
 
 
 def test_app_shows_the_snapshot_and_the_table(snapshot):
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard/app/main.py"), default_timeout=60)
+    at = drawn_app()
     at.query_params["control"] = KEY
     at.run()
     assert not at.exception
@@ -67,7 +66,7 @@ def test_app_shows_the_snapshot_and_the_table(snapshot):
 
 
 def test_unknown_snapshot_in_url_gives_a_notice(snapshot):
-    at = AppTest.from_file(str(REPO_ROOT / "dashboard/app/main.py"), default_timeout=60)
+    at = drawn_app()
     at.query_params["control"] = "nowhere/2020-01-01"
     at.run()
     assert not at.exception

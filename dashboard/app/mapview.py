@@ -63,12 +63,28 @@ def selection_script(group: folium.FeatureGroup) -> str:
     return sf._get_feature_group_string(group, folium.Map(tiles=None))
 
 
+# The component's first value differs from its default only if the default holds something
+# the frontend never sends: this key. So every map answers (and reruns the page) once drawn.
+NOT_DRAWN = "claims_not_drawn_yet"
+
+
+def answered(key: str) -> bool:
+    """Whether this session's map under `key` has drawn and answered at least once."""
+    return bool(st.session_state.get(answered_key(key)))
+
+
+def answered_key(key: str) -> str:
+    """The session-state flag `answered` reads (AppTest sets it to stand in for a browser)."""
+    return f"_claims_map_answered_{key}"
+
+
 def show(prepared: Prepared, selection: folium.FeatureGroup, key: str, height: int,
          returned_objects: Sequence[str] = (), on_change: Callable | None = None):
     """Draw (or update in place) the map; returns what the map sends back."""
     hash_key = sf.generate_js_hash(prepared.script, key, False)
 
     def changed() -> None:
+        st.session_state[answered_key(key)] = True
         st.session_state[key] = st.session_state.get(hash_key, {})
         if on_change is not None:
             on_change()
@@ -79,7 +95,8 @@ def show(prepared: Prepared, selection: folium.FeatureGroup, key: str, height: i
         script=prepared.script, header=prepared.header, html=prepared.html,
         id=prepared.map_id, key=hash_key, height=height, width=None,
         returned_objects=list(returned_objects),
-        default={k: v for k, v in defaults.items() if k in returned_objects},
+        default={**{k: v for k, v in defaults.items() if k in returned_objects},
+                 NOT_DRAWN: True},
         zoom=None, center=None, feature_group=selection_script(selection),
         return_on_hover=False, layer_control=None, pixelated=False,
         css_links=list(prepared.css_links), js_links=list(prepared.js_links),

@@ -62,22 +62,43 @@ def _region_label(rid: str | None) -> str:
     return f"{r.name_en} · {r.name_uk} · {r.name_ru}"
 
 
-with st.sidebar:
-    st.radio("Proposal", ids, key=state.PROPOSAL,
-             format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
-    st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
-            unsafe_allow_javascript=True)
-    st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
-                  on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
-    st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
-                 key=state.REGION, format_func=_region_label)
-    st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
-                 format_func=lambda k: "— none —" if k is None else snapshots[k].credit,
-                 help="Control snapshots you imported or fetched (`claims-atlas control`). "
-                      "None is bundled.")
-    present.sidebar_link(catalog)
-    save_view.sidebar_form(catalog, st.session_state[state.PROPOSAL],
-                           st.session_state[state.REGION])
+def _downloads(proposal_id: str, region_id: str | None) -> None:
+    """CSV, GeoJSON and PNG of this view, each with its source lines."""
+    key = cache.key(catalog)
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Table (CSV)", cache.csv_text(catalog, key, None),
+                       file_name="claims-atlas.csv", mime="text/csv", on_click="ignore")
+    c2.download_button("Regions (GeoJSON)", cache.geojson_text(catalog, key, proposal_id),
+                       file_name=f"{proposal_id}.geojson", mime="application/geo+json",
+                       on_click="ignore")
+    c3.download_button("Map (PNG)", lambda: cache.map_png(catalog, key, proposal_id,
+                                                          (region_id,) if region_id else ()),
+                       file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
+
+
+# The map first. On a session's first view the page draws the header, the map and its
+# legend; the controls, the timeline and the downloads follow on the rerun that the map's
+# first answer causes. Drawn at once, their widgets cost the browser's main thread hundreds
+# of milliseconds before the map's frame could even start (bench/README.md, "first paint").
+full = mapview.answered("map")
+
+if full:
+    with st.sidebar:
+        st.radio("Proposal", ids, key=state.PROPOSAL,
+                 format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
+        st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+                unsafe_allow_javascript=True)
+        st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
+                      on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
+        st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
+                     key=state.REGION, format_func=_region_label)
+        st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
+                     format_func=lambda k: "— none —" if k is None else snapshots[k].credit,
+                     help="Control snapshots you imported or fetched (`claims-atlas control`). "
+                          "None is bundled.")
+        present.sidebar_link(catalog)
+        save_view.sidebar_form(catalog, st.session_state[state.PROPOSAL],
+                               st.session_state[state.REGION])
 
 proposal_id = st.session_state[state.PROPOSAL]
 region_id = st.session_state[state.REGION]
@@ -102,16 +123,9 @@ with left:
     credit = f" {overlay.credit}." if overlay else ""
     st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
             f'{h.esc(credit)}</p>')
-    key = cache.key(catalog)
-    c1, c2, c3 = st.columns(3)
-    c1.download_button("Table (CSV)", cache.csv_text(catalog, key, None),
-                       file_name="claims-atlas.csv", mime="text/csv", on_click="ignore")
-    c2.download_button("Regions (GeoJSON)", cache.geojson_text(catalog, key, proposal_id),
-                       file_name=f"{proposal_id}.geojson", mime="application/geo+json",
-                       on_click="ignore")
-    c3.download_button("Map (PNG)", lambda: cache.map_png(catalog, key, proposal_id,
-                                                          (region_id,) if region_id else ()),
-                       file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
+    if full:
+        _downloads(proposal_id, region_id)
+
 
 @st.fragment
 def timeline() -> None:
@@ -147,9 +161,12 @@ def timeline() -> None:
 
 
 with right:
-    timeline()
+    if full:
+        timeline()
+    else:
+        st.subheader("Timeline")
 
-if snapshot:
+if full and snapshot:
     st.divider()
     st.subheader("What this proposal would move")
     info = snapshots[snapshot]
@@ -167,7 +184,7 @@ if snapshot:
           "Published estimate": r["published_estimate"]} for r in rows],
         hide_index=True, use_container_width=True)
 
-if region_id:
+if full and region_id:
     st.divider()
     st.subheader("What every proposal says about this region")
     st.html(h.region_detail_html(catalog, region_id))

@@ -1,0 +1,22 @@
+"""AppTest as a browser session sees the app once its map has drawn."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from dashboard import REPO_ROOT
+from dashboard.app import mapview
+
+MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
+
+
+def drawn_app(timeout: float = 60) -> AppTest:
+    """The app after the explorer's map answered once.
+
+    The explorer draws its controls, timeline and downloads on the rerun the map's first
+    answer causes (mapview.answered). AppTest has no browser to draw the map, so this
+    stands in for that answer.
+    """
+    at = AppTest.from_file(MAIN, default_timeout=timeout)
+    at.session_state[mapview.answered_key("map")] = True
+    return at
