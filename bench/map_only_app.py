@@ -15,16 +15,17 @@ from dashboard.render import map as rmap
 st.set_page_config(page_title="map only", layout="wide", initial_sidebar_state="collapsed")
 catalog = cache.catalog()
 pid = query.default_proposal_id(catalog)
-selection = rmap.apply_group(rmap.map_state(catalog, pid))
+state = rmap.map_state(catalog, pid)
 left, _right = st.columns([3, 2], gap="medium")
 with left:
     try:
         from dashboard.app import mapview
 
         mapview.show(cache.prepared_map(catalog, None), key="map", height=620,
-                     selection=selection, returned_objects=["last_active_drawing"])
+                     state=state, returned_objects=["last_active_drawing"])
     except (ImportError, AttributeError, TypeError):  # the dashboard changed: plain st_folium
         from streamlit_folium import st_folium
 
         st_folium(rmap.base_map(catalog), key="map", height=620, use_container_width=True,
-                  feature_group_to_add=selection, returned_objects=["last_active_drawing"])
+                  feature_group_to_add=rmap.apply_group(state),
+                  returned_objects=["last_active_drawing"])

@@ -116,7 +116,7 @@ def _page_targets() -> list[tuple[object, str, str]]:
                (cache, "geojson_text", "cache.geojson_text"),
                (cache, "snapshots", "cache.snapshots"),
                (rmap, "map_state", "map.map_state"),
-               (rmap, "apply_group", "map.apply_group"),
+               (rmap, "page_script", "map.page_script"),
                (rmap, "base_map", "map.base_map"),
                (sf, "_component_func", "streamlit_folium component call"),
                (h, "timeline_html", "html.timeline_html"),
@@ -134,8 +134,7 @@ def _page_targets() -> list[tuple[object, str, str]]:
     with contextlib.suppress(ImportError):
         from dashboard.app import mapview
 
-        targets += [(mapview, "show", "mapview.show"),
-                    (mapview, "selection_script", "mapview.selection_script")]
+        targets += [(mapview, "show", "mapview.show")]
     return targets
 
 
@@ -254,7 +253,6 @@ def rerun_profile(seeds: Path | None = None, switches: int = 10, profiled: int =
 
 def pieces(seeds: Path | None = None, repeat: int = 5) -> dict:
     """The map and page pieces one by one, outside Streamlit."""
-    import folium
     import streamlit_folium as sf
 
     from dashboard.core import catalog as cat
@@ -286,9 +284,8 @@ def pieces(seeds: Path | None = None, repeat: int = 5) -> dict:
     out["all_states_bytes"] = len(rmap.js_json(
         {p.id: rmap.map_state(catalog, p.id) for p in catalog.proposals}).encode())
 
-    def selection():
-        group = rmap.apply_group(state)
-        return sf._get_feature_group_string(group, folium.Map(tiles=None))
+    def selection():  # what travels on a switch: the page script beside the map
+        return rmap.page_script("map", state)
 
     out["selection_script_ms"], sel = timed(selection, repeat)
     out["selection_script_bytes"] = len(sel.encode())

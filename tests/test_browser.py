@@ -65,6 +65,27 @@ def test_switching_proposals_recolours_in_place(page, app_url):
     assert page.external == []
 
 
+def test_a_switch_does_not_resend_the_map(page, app_url):
+    """The ~200 KB map travels once: a switch's rerun sends the small selection script
+    (render.map.page_script) and Streamlit's message cache refers to the unchanged map."""
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(
+        len(data))))
+    page.goto(app_url)
+    map_frame(page)
+    wait_disp(page, "UA-43", "recognised_russian_de_facto")
+    picker = page.get_by_test_id("stSidebar").get_by_text("Geneva US–Ukraine framework")
+    picker.wait_for()
+    assert max(frames) > 150_000  # the first view did carry the map
+    frames.clear()
+    picker.click()
+    page.wait_for_function("""() => Array.from(document.querySelectorAll(
+        '[class*="st-key-claimsmap_"] [data-testid="stHtml"]')).some(
+        e => e.innerHTML.indexOf('"proposal":"geneva-framework-2025-11"') >= 0)""")
+    wait_disp(page, "UA-43", "deferred")
+    assert frames and max(frames) < 20_000, sorted(frames)[-3:]
+
+
 def test_timeline_beside_the_map_links_to_sources(page, app_url):
     page.goto(app_url)
     timeline = page.get_by_test_id("stMain").locator("ol.timeline")

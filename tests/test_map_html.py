@@ -73,12 +73,13 @@ def test_catalog_text_is_json_data_never_markup(catalog):
     assert json.loads(payload)["title"] == nasty
 
 
-def test_apply_group_is_small(catalog):
-    from streamlit_folium import _get_feature_group_string
-
-    group = rmap.apply_group(rmap.map_state(catalog, "us-28-point-plan"))
-    js = _get_feature_group_string(group, rmap.base_map(catalog))
-    assert "claimsApply" in js and len(js) < 12_000
+def test_the_selection_travels_in_a_small_escaped_page_script(catalog):
+    state = rmap.map_state(catalog, "us-28-point-plan", selected="UA-14")
+    js = rmap.page_script("map", state)
+    assert len(js) < 12_000 and js.count("<script>") == 1 and js.endswith("</script>")
+    assert '"UA-14"' in js and ".st-key-" + rmap.BOX_PREFIX in js
+    nasty = rmap.page_script("</script><img src=x>", {"title": "</script><b>"})
+    assert nasty.count("</script>") == 1 and "<img" not in nasty and "<b>" not in nasty
 
 
 def test_tooltips_are_built_with_text_content(page):

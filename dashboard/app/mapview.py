@@ -3,8 +3,11 @@
 `st_folium` renders the whole folium map on every rerun (about 100 ms for the 27 regions and
 the neighbours, and a 200 KB script). The base map never changes with the selection, so its
 rendered pieces are computed once (cached in cache.py) and handed to the very component
-`st_folium` uses, with the selection as the component's feature-group script: the frontend
-sees the same script, keeps its iframe and Leaflet map, and only evaluates the new selection.
+`st_folium` uses. The selection does not travel as a component argument (streamlit-folium's
+`feature_group_to_add` would make every rerun resend the whole ~200 KB element) but in a
+small script beside the map (render.map.page_script): the component's arguments never change,
+the frontend keeps its iframe and Leaflet map, and Streamlit's message cache sends the map
+once per browser session.
 
 This mirrors `streamlit_folium.st_folium` (0.27.4, pinned in pyproject.toml); the browser
 tests fail if a future version changes the component's arguments.
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 import streamlit_folium as sf
+
+from dashboard.render import map as rmap
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,6 @@ def _walk(element):
         yield from _walk(child)
 
 
-def selection_script(group: folium.FeatureGroup) -> str:
-    """The feature group's script, rendered against a throwaway map (it names `map_div`)."""
-    return sf._get_feature_group_string(group, folium.Map(tiles=None))
-
-
 # The component's first value differs from its default only if the default holds something
 # the frontend never sends: this key. So every map answers (and reruns the page) once drawn.
 NOT_DRAWN = "claims_not_drawn_yet"
@@ -78,9 +78,12 @@ def answered_key(key: str) -> str:
     return f"_claims_map_answered_{key}"
 
 
-def show(prepared: Prepared, selection: folium.FeatureGroup, key: str, height: int,
+def show(prepared: Prepared, state: dict, key: str, height: int,
          returned_objects: Sequence[str] = (), on_change: Callable | None = None):
-    """Draw (or update in place) the map; returns what the map sends back."""
+    """Draw the map (once) and show `state` in it (map.map_state); returns what the map
+    sends back. The component's arguments depend only on the base map, so a rerun with
+    another state changes nothing in the component: the page script beside it applies the
+    state in place (render.map.page_script)."""
     hash_key = sf.generate_js_hash(prepared.script, key, False)
 
     def changed() -> None:
@@ -91,13 +94,15 @@ def show(prepared: Prepared, selection: folium.FeatureGroup, key: str, height: i
 
     defaults = {"last_active_drawing": None, "last_object_clicked_count": None,
                 "bounds": prepared.bounds, "zoom": prepared.zoom}
-    return sf._component_func(
-        script=prepared.script, header=prepared.header, html=prepared.html,
-        id=prepared.map_id, key=hash_key, height=height, width=None,
-        returned_objects=list(returned_objects),
-        default={**{k: v for k, v in defaults.items() if k in returned_objects},
-                 NOT_DRAWN: True},
-        zoom=None, center=None, feature_group=selection_script(selection),
-        return_on_hover=False, layer_control=None, pixelated=False,
-        css_links=list(prepared.css_links), js_links=list(prepared.js_links),
-        on_change=changed, wrap_longitude=False)
+    with st.container(key=rmap.BOX_PREFIX + key):
+        value = sf._component_func(
+            script=prepared.script, header=prepared.header, html=prepared.html,
+            id=prepared.map_id, key=hash_key, height=height, width=None,
+            returned_objects=list(returned_objects),
+            default={**{k: v for k, v in defaults.items() if k in returned_objects},
+                     NOT_DRAWN: True},
+            zoom=None, center=None, feature_group="", return_on_hover=False,
+            layer_control=None, pixelated=False, css_links=list(prepared.css_links),
+            js_links=list(prepared.js_links), on_change=changed, wrap_longitude=False)
+        st.html(rmap.page_script(key, state), unsafe_allow_javascript=True)
+    return value

@@ -11,6 +11,8 @@ from dashboard.render.html import esc, notice_html
 
 CSS = """
 <style>
+[class*="st-key-claimsmap_"] [data-testid="stElementContainer"]:has(> [data-testid="stHtml"]){
+  display:none}
 .timeline{list-style:none;padding-left:0;margin:0}
 .timeline .statement{border-left:4px solid #88CCEE;padding:4px 10px;margin:0 0 12px 0}
 .timeline .stance-rejects,.timeline .stance-denies{border-left-color:#CC6677}

@@ -3,10 +3,13 @@
 The base map holds what never changes with the selection: the boundaries, the region and
 place names, the disposition patterns, every proposal's dispositions and two JavaScript
 functions, `claimsApply(state)` and `claimsApplyId(proposal id)`. What the selected proposal
-does travels separately, as a tiny feature group whose script calls `claimsApply(state)`;
-streamlit-folium evaluates it in the living map, so a switch re-colours the paths in place
-instead of rebuilding the iframe. The page's picker also calls `claimsApplyId` the moment it
-is clicked (see render.html.picker_script), so the map changes before the rerun returns.
+does travels separately, in a small script for the page around the map (`page_script`):
+it keeps the state for the map under its key and applies it in the living map, or the map
+picks it up as it draws. So the component's arguments never change with the selection: the
+frontend keeps its iframe, and Streamlit's message cache sends the ~200 KB map once per
+browser session instead of on every rerun. The page's picker also calls `claimsApplyId` the
+moment it is clicked (see render.html.picker_script), so the map changes before the rerun
+returns.
 
 Nothing from the catalog is ever written into HTML: names, one-liners and legend labels go
 into the page as JSON data and reach the DOM through `textContent`.
@@ -25,6 +28,7 @@ from dashboard.core import geo, query, vocab
 from dashboard.core.models import PART_LABELS, Catalog
 
 LEAFLET_PREFIX = "/app/static/leaflet"
+BOX_PREFIX = "claimsmap_"  # the key of the page container around a map is BOX_PREFIX + key
 CENTRE = (48.6, 31.4)
 BOUNDS = [[44.2, 22.0], [52.5, 40.3]]
 
@@ -207,6 +211,14 @@ class Behaviour(MacroElement):
     map.getContainer().setAttribute("data-proposal", state.proposal);
     drawLegend(state);
   };
+  // The state the page left for this map (page_script), found by the key of the container
+  // around this frame; if the page has not said yet, its script applies it when it runs.
+  try { var fe = window.frameElement, box = fe && fe.closest('[class*="st-key-{{ this.box }}"]');
+    var pre = "st-key-{{ this.box }}", key = null;
+    if (box) { Array.prototype.forEach.call(box.classList, function(c){
+      if (c.indexOf(pre) === 0) { key = c.slice(pre.length); } }); }
+    var own = key && window.parent.__claimsMapStates && window.parent.__claimsMapStates[key];
+    if (own) { window.claimsApply(own); } } catch (err) {}
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """)
@@ -222,6 +234,7 @@ class Behaviour(MacroElement):
         self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
         self.places = js_json(places)
         self.bounds = js_json(BOUNDS)
+        self.box = BOX_PREFIX
 
 
 class Apply(MacroElement):
@@ -326,6 +339,17 @@ def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | 
     if len(shown) > 1:
         out["p"] = [[s.part, s.disposition] for s in shown]
     return out
+
+
+def page_script(key: str, state: dict) -> str:
+    """A script for the page around the map under `key`: keep `state` for it and apply it
+    there now if the map has drawn (if not, the map picks it up as it draws: Behaviour).
+    Key and state travel as escaped JSON data."""
+    return ("<script>(function(){var k=" + js_json(key) + ",s=" + js_json(state) + ";"
+            "(window.__claimsMapStates=window.__claimsMapStates||{})[k]=s;"
+            "document.querySelectorAll('.st-key-" + BOX_PREFIX + "'+k+' iframe')"
+            ".forEach(function(f){try{var w=f.contentWindow;"
+            "if(w&&w.claimsApply){w.claimsApply(s);}}catch(e){}});})();</script>")
 
 
 def apply_group(state: dict) -> folium.FeatureGroup:

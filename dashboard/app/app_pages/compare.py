@@ -42,7 +42,7 @@ for col, pid, key in ((m1, a, "cmp_map_a"), (m2, b, "cmp_map_b")):
     with col:
         st.html(h.proposal_header(catalog, catalog.proposal(pid)))
         mapview.show(cache.prepared_map(catalog, height=480), key=key, height=480,
-                     selection=rmap.apply_group(rmap.map_state(
-                         catalog, pid, highlight=[r.region for r in rows if r.changed])))
+                     state=rmap.map_state(
+                         catalog, pid, highlight=[r.region for r in rows if r.changed]))
 st.html(h.legend_html(query.legend(catalog, [a, b]), "What the colours mean"))
 st.html(h.compare_html(catalog, a, b))
