@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -223,3 +224,23 @@ def test_control_snapshot_splits_donetsk_on_the_map(page, tmp_path, monkeypatch)
         assert frame.locator("path.contact-line").count() >= 1
         assert "snapshot of 2025-11-20" in frame.get_by_test_id("map-legend").inner_text()
         assert page.external == []
+
+
+def test_downloads_from_the_page_carry_their_sources(page, app_url, tmp_path):
+    page.goto(f"{app_url}/?proposal=geneva-framework-2025-11")
+    main = page.get_by_test_id("stMain")
+    files = {}
+    for label in ("Table (CSV)", "Regions (GeoJSON)", "Map (PNG)"):
+        button = main.get_by_role("button", name=label)
+        button.wait_for()
+        with page.expect_download() as got:
+            button.click()
+        files[label] = tmp_path / got.value.suggested_filename
+        got.value.save_as(files[label])
+    csv_text = files["Table (CSV)"].read_text()
+    assert csv_text.startswith("# Boundaries: Natural Earth") and "UA-14" in csv_text
+    geo = json.loads(files["Regions (GeoJSON)"].read_text())
+    assert files["Regions (GeoJSON)"].name == "geneva-framework-2025-11.geojson"
+    assert len(geo["features"]) == 27 and "Natural Earth" in json.dumps(geo)
+    assert files["Map (PNG)"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert page.external == []
