@@ -71,10 +71,16 @@ _SCRIPT = r"""
       }
       return false;
     };
-    const onTop = () => {
-      const app = document.querySelector('[data-testid="stApp"]');
-      const s = app ? app.getAttribute("data-test-script-state") : null;
+    const note = (s) => {
       if (s !== lastState && b.states.length < MAX) { lastState = s; b.states.push([s, epoch()]); }
+    };
+    const onTop = (records) => {
+      // A busy page delivers several changes in one callback: a short rerun's "running"
+      // survives only as the oldValue of the next record, so replay them in order.
+      const changes = (records || []).filter((r) => r.attributeName === "data-test-script-state");
+      changes.slice(1).forEach((r) => note(r.oldValue));
+      const app = document.querySelector('[data-testid="stApp"]');
+      note(app ? app.getAttribute("data-test-script-state") : null);
       if (CFG.mode === "floor" && !b.readyAt && floorReady()) { b.readyAt = epoch(); }
       if (CFG.mode === "map" && !b.iframeAt && document.querySelector(
           'iframe[title="streamlit_folium.st_folium"]')) { b.iframeAt = epoch(); }
@@ -90,7 +96,7 @@ _SCRIPT = r"""
       }).observe({type: "longtask", buffered: true});
     } catch (e) { /* no long task timing */ }
     new MutationObserver(onTop).observe(document, {subtree: true, childList: true,
-      attributes: true, attributeFilter: ["data-test-script-state"],
+      attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true,
       characterData: CFG.mode === "floor"});
     return;
   }
