@@ -249,7 +249,8 @@ async def switch_once(page: Page, index: int, pid: str, expected: dict, timeout_
     since = t["down"] or t["setAt"]
     if since:
         with contextlib.suppress(PlaywrightTimeout):
-            await page.wait_for_function(probes.RERUN_DONE, arg=since, timeout=max(
+            await page.wait_for_function(probes.RERUN_DONE, arg={
+                "since": since, "proposal": pid}, timeout=max(
                 deadline - time.perf_counter(), 5) * 1000)
             res["rerun_seen"] = True
     res["idle_ms"] = round((time.perf_counter() - t0) * 1000, 1)

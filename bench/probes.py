@@ -185,7 +185,11 @@ SETTLED = """(quiet) => { const b = window.__bench, s = b.states;
     return false; }
   return performance.timeOrigin + performance.now() - s[s.length - 1][1] >= quiet; }"""
 # A rerun that started at or after `since` (epoch ms) has finished.
-RERUN_DONE = """(since) => { const b = window.__bench;
+RERUN_DONE = """(want) => { const b = window.__bench;
   const a = document.querySelector('[data-testid="stApp"]');
-  const started = b.states.some(x => x[0] === 'running' && x[1] >= since);
-  return started && !!a && a.getAttribute('data-test-script-state') !== 'running'; }"""
+  if (!a || a.getAttribute('data-test-script-state') === 'running') { return false; }
+  // Seen running since the click; or, as a loaded page may render a short rerun's running
+  // and finished states in one go, the URL names the proposal (only a rerun writes it).
+  const started = b.states.some(x => x[0] === 'running' && x[1] >= want.since);
+  const param = new URLSearchParams(location.search).get('proposal');
+  return started || (want.proposal !== null && param === want.proposal); }"""

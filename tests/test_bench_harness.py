@@ -143,3 +143,27 @@ def test_median_fields_and_goals():
     assert g["first_paint_ratio"]["met"] is True
     assert g["switch_p50_ms"]["met"] is False
     assert g["validate_s"]["met"] is None
+
+
+def test_trace_summary_splits_main_thread_time_by_what_filled_it():
+    from bench.trace_first_view import summarise
+
+    def x(name, ts, dur, tid=1, **data):
+        return {"name": name, "ph": "X", "pid": 1, "tid": tid, "ts": ts, "dur": dur,
+                "args": {"data": data}}
+
+    events = [{"name": "thread_name", "ph": "M", "pid": 1, "tid": 1,
+               "args": {"name": "CrRendererMain"}},
+              {"name": "navigationStart", "ph": "R", "pid": 1, "tid": 1, "ts": 0},
+              x("RunTask", 1_000, 40_000),
+              x("FunctionCall", 2_000, 30_000, url="http://h/static/js/react-dom.X.js"),
+              x("Layout", 35_000, 5_000),
+              x("RunTask", 50_000, 10_000),
+              x("RunTask", 0, 99_000, tid=2)]  # another thread: ignored
+    s = summarise(events)
+    assert s["main_thread_busy_ms"] == 50
+    assert dict(s["inclusive_ms_by_script"]) == {"FunctionCall:react-dom.X.js": 30}
+    own = dict(s["self_ms_by_event"])
+    assert own["RunTask"] == 15 and own["Layout"] == 5
+    assert s["long_tasks"] == [{"at_ms": 1, "ms": 40, "mostly": [
+        ["FunctionCall:react-dom.X.js", 30], ["Layout", 5]]}]
