@@ -464,6 +464,23 @@ async def type_option(page: Page, field, text: str, timeout_s: float, tries: int
             await settle(page, 1500, timeout_s / tries)
 
 
+async def pick_option(page: Page, box, field, text: str, timeout_s: float,
+                      tries: int = 3) -> None:
+    """Type `text` and press Enter until the multiselect shows it as chosen (its tag). Enter
+    pressed while the dropdown is still filtering chooses nothing; the time measured is from
+    the last Enter's keydown, the one that took."""
+    tag = box.locator("[data-tag]").filter(has_text=text)
+    for attempt in range(tries):
+        await type_option(page, field, text, timeout_s)
+        await field.press("Enter")
+        try:
+            await tag.wait_for(state="visible", timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise
+
+
 async def timeline_filter(browser: Browser, url: str, cases: list[tuple[str, list[str]]],
                           all_ids: list[str], regions: int = 27, timeout_s: float = 60.0
                           ) -> dict:
@@ -493,8 +510,7 @@ async def timeline_filter(browser: Browser, url: str, cases: list[tuple[str, lis
         box = page.get_by_test_id("stMultiSelect").filter(has_text="Speakers").first
         field = box.locator("input").first
         for speaker, ids in cases:
-            await type_option(page, field, speaker, timeout_s)
-            await field.press("Enter")
+            await pick_option(page, box, field, speaker, timeout_s)
             h = await page.wait_for_function(
                 cond, arg={"caption": f"{len(ids)} of {total} statements", "ids": ids},
                 timeout=timeout_s * 1000)
