@@ -385,3 +385,17 @@ def test_save_view_form_adds_a_scene(real_seeds, monkeypatch):
     assert deck.scenes[-1].caption == "Geneva leaves Zaporizhzhia open."
     assert deck.scenes[-1].regions == ("UA-23",)
     assert os.path.getsize(path) > REAL_DECK.stat().st_size
+
+
+def test_concurrent_saves_to_one_deck_lose_nothing(make_seeds):
+    """Two readers saving views at once: each save reads, validates and rewrites the deck;
+    without a lock the slower one would overwrite the other's scene."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = make_seeds({"briefings/deck-a.yaml": DECK})
+    captions = [f"Saved view {i}." for i in range(6)]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda c: briefing.add_scene(root, "deck-a", {
+            "proposal": "plan-a", "caption": c}), captions))
+    saved = [s.caption for s in cat.load_catalog(root).briefing("deck-a").scenes]
+    assert saved[0] == "First scene." and sorted(saved[1:]) == captions

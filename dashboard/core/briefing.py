@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from dashboard.core import catalog as cat
-from dashboard.core.files import atomic_write
+from dashboard.core.files import atomic_write, exclusive
 from dashboard.core.models import Briefing, Catalog, Problem
 from dashboard.core.validate import validate
 from dashboard.core.yamlsrc import LineDict, LineList, YamlSyntaxError, loads
@@ -238,6 +238,16 @@ def add_scene(seeds: str | os.PathLike, deck_id: str, scene: dict, title: str | 
     if not cat.ID_RE.match(deck_id):
         raise BriefingError(f"deck id {deck_id!r} is not a lowercase slug (a-z, 0-9, -)")
     root = Path(seeds)
+    try:
+        with exclusive(root / "briefings"):  # one save at a time: read, check, rewrite
+            return _add_scene(root, deck_id, scene, title, author, today)
+    except OSError as exc:  # the folder could not be made or locked, a file not read
+        raise DeckWriteError(f"could not save to {cat.display_path(root / 'briefings')}: "
+                             f"{exc.strerror or exc}") from None
+
+
+def _add_scene(root: Path, deck_id: str, scene: dict, title: str | None, author: str,
+               today: dt.date | None) -> Path:
     path = deck_files(root).get(deck_id)
     if path is not None:
         try:
