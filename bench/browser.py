@@ -509,21 +509,21 @@ async def timeline_filter(browser: Browser, url: str, cases: list[tuple[str, lis
         await page.get_by_text("Filter the timeline").first.click()
         box = page.get_by_test_id("stMultiSelect").filter(has_text="Speakers").first
         field = box.locator("input").first
-        for speaker, ids in cases:
-            await pick_option(page, box, field, speaker, timeout_s)
+
+        async def timed(key: str, ids: list[str]) -> float:
+            """ms from the last `key` keydown until the timeline shows `ids`; then settle."""
             h = await page.wait_for_function(
                 cond, arg={"caption": f"{len(ids)} of {total} statements", "ids": ids},
                 timeout=timeout_s * 1000)
-            results["narrow_ms"].append(round(await h.json_value()
-                                              - await page.evaluate(last_key, "Enter"), 1))
+            ms = round(await h.json_value() - await page.evaluate(last_key, key), 1)
             await settle(page, 500, timeout_s)
+            return ms
+
+        for speaker, ids in cases:
+            await pick_option(page, box, field, speaker, timeout_s)
+            results["narrow_ms"].append(await timed("Enter", ids))
             await field.press("Backspace")
-            h = await page.wait_for_function(
-                cond, arg={"caption": f"{total} of {total} statements", "ids": all_ids},
-                timeout=timeout_s * 1000)
-            results["widen_ms"].append(round(await h.json_value()
-                                             - await page.evaluate(last_key, "Backspace"), 1))
-            await settle(page, 500, timeout_s)
+            results["widen_ms"].append(await timed("Backspace", all_ids))
         results["listed_after_widen"] = await page.locator(
             "ol.timeline li.statement").count()
     except Error as exc:

@@ -8,7 +8,7 @@ static files (Leaflet), because Streamlit serves `static/` next to the main scri
 
 import streamlit as st
 
-from dashboard.app import cache
+from dashboard.app import cache, mapview
 from dashboard.core import query
 from dashboard.render import map as rmap
 
@@ -18,14 +18,5 @@ pid = query.default_proposal_id(catalog)
 state = rmap.map_state(catalog, pid)
 left, _right = st.columns([3, 2], gap="medium")
 with left:
-    try:
-        from dashboard.app import mapview
-
-        mapview.show(cache.prepared_map(catalog, None), key="map", height=620,
-                     state=state, returned_objects=["last_active_drawing"])
-    except (ImportError, AttributeError, TypeError):  # the dashboard changed: plain st_folium
-        from streamlit_folium import st_folium
-
-        st_folium(rmap.base_map(catalog), key="map", height=620, use_container_width=True,
-                  feature_group_to_add=rmap.apply_group(state),
-                  returned_objects=["last_active_drawing"])
+    mapview.show(cache.prepared_map(catalog, None), key="map", height=620, state=state,
+                 returned_objects=["last_active_drawing"])

@@ -29,8 +29,9 @@ def show(catalog: Catalog, view: state.View) -> None:
     state.write_url(mode="present", deck=deck.id, scene=number)
     scene = deck.scenes[number - 1]
     linked = state.link_notices([*view.notices, *notices])
-    overlay_key = _overlay_key(scene, notices)
-    _notices([*linked, *(n for n in notices if n not in linked)])
+    missing: list[str] = []  # about this scene's snapshot, not the link: not kept
+    overlay_key = _overlay_key(scene, missing)
+    _notices([*linked, *missing])
     st.html(slides.top_html(catalog, deck, number, scene.proposal))
     region = _open_region(deck, number)
     left, right = st.columns([3.35, 1], gap="medium")

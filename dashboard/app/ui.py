@@ -7,13 +7,14 @@ from collections.abc import Sequence
 import streamlit as st
 
 from dashboard.core.models import Problem
+from dashboard.render import map as rmap
 from dashboard.render.html import esc, notice_html
 
-CSS = """
-<style>
-[class*="st-key-claimsmap_"] [data-testid="stElementContainer"]:has(> [data-testid="stHtml"]){
-  display:none}
-.timeline{list-style:none;padding-left:0;margin:0}
+# The map's page script (render.map.page_script) sits in an element of its own: no gap for it.
+_MAP_SCRIPT_HIDDEN = (f'[class*="st-key-{rmap.BOX_PREFIX}"] [data-testid="stElementContainer"]'
+                      ':has(> [data-testid="stHtml"]){display:none}\n')
+
+CSS = "\n<style>\n" + _MAP_SCRIPT_HIDDEN + """.timeline{list-style:none;padding-left:0;margin:0}
 .timeline .statement{border-left:4px solid #88CCEE;padding:4px 10px;margin:0 0 12px 0}
 .timeline .stance-rejects,.timeline .stance-denies{border-left-color:#CC6677}
 .timeline .stance-supports,.timeline .stance-proposes{border-left-color:#117733}

@@ -238,7 +238,8 @@ class Behaviour(MacroElement):
 
 
 class Apply(MacroElement):
-    """Calls `claimsApply(state)` in the living map: the part that changes on a switch."""
+    """Calls `claimsApply(state)` as the map is built: the selection of a standalone page
+    (in the app it travels beside the map instead: `page_script`)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -350,12 +351,6 @@ def page_script(key: str, state: dict) -> str:
             "document.querySelectorAll('.st-key-" + BOX_PREFIX + "'+k+' iframe')"
             ".forEach(function(f){try{var w=f.contentWindow;"
             "if(w&&w.claimsApply){w.claimsApply(s);}}catch(e){}});})();</script>")
-
-
-def apply_group(state: dict) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="selection", control=False)
-    Apply(state).add_to(group)
-    return group
 
 
 def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX) -> str:
