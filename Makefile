@@ -2,6 +2,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
 .PHONY: run test lint bench validate chromium install install-test geodata
@@ -27,13 +28,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing"; exit 1; }
 
 run: install
-	$(VENV)/bin/claims-atlas serve --port $(PORT) --host 0.0.0.0
+	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
 
 validate: install
 	$(VENV)/bin/claims-atlas validate
 
 lint: install-test
-	$(VENV)/bin/ruff check dashboard tests bench geodata
+	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
 test: install-test chromium lint
 	$(PY) -m pytest

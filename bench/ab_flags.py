@@ -2,7 +2,7 @@
 
     python bench/ab_flags.py [--flag runner.postScriptGC=false] [--seeds DIR] [--rounds 2]
 
-Serves dashboard/app/main.py twice with the flags `claims-atlas serve` uses, B with the extra
+Serves claims_atlas/app/main.py twice with the flags `claims-atlas serve` uses, B with the extra
 flags on top, and measures on both (interleaved): the timeline filter in the browser
 (Speakers multiselect, see browser.timeline_filter) and switches (click -> classes, click ->
 selection message, click -> rerun finished). Without --seeds it generates the synthetic
@@ -33,7 +33,7 @@ from bench.stats import summary  # noqa: E402
 def server(workdir: Path, name: str, seeds: Path, extra: list[str]) -> srv.Server:
     port = srv.free_port()
     flags, _ = srv.streamlit_flags()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app" / "main.py"),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "claims_atlas" / "app" / "main.py"),
            "--server.port", str(port), *flags, *extra]
     return srv.Server(name, cmd, port, workdir / f"{name}.log",
                       env={"CLAIMS_ATLAS_SEEDS": str(seeds)})
@@ -44,8 +44,8 @@ async def measure(servers: list[srv.Server], seeds: Path, rounds: int, switches:
 
     from bench import browser as B
     from bench.run import expectations
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
 
     c = cat.load_catalog(seeds)
     speakers = query.speakers(c)

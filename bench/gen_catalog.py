@@ -5,7 +5,7 @@
 The layout is the one of seeds/: documents/ and places.yaml are copied from the real
 catalog; proposals/ gets one file per proposal, statements/ one file per month, briefings/
 stays empty. Every value is valid for `claims-atlas validate`: region ids from
-geodata/regions.yaml, dispositions from dashboard.core.vocab, evidence either a sentence
+geodata/regions.yaml, dispositions from claims_atlas.core.vocab, evidence either a sentence
 copied verbatim from a real document or an http(s) address with outlet and date.
 Deterministic for a given seed.
 """
@@ -28,9 +28,9 @@ if sys.path and Path(sys.path[0]).resolve() == ROOT / "bench":  # run as a scrip
 elif str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from dashboard.core import catalog as cat  # noqa: E402
-from dashboard.core import models, vocab  # noqa: E402
-from dashboard.core.validate import normalise  # noqa: E402
+from claims_atlas.core import catalog as cat  # noqa: E402
+from claims_atlas.core import models, vocab  # noqa: E402
+from claims_atlas.core.validate import normalise  # noqa: E402
 
 REAL_SEEDS = ROOT / "seeds"
 FIRST_DAY, LAST_DAY = dt.date(2022, 1, 1), dt.date(2025, 12, 31)

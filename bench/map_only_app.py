@@ -8,9 +8,9 @@ static files (Leaflet), because Streamlit serves `static/` next to the main scri
 
 import streamlit as st
 
-from dashboard.app import cache, mapview
-from dashboard.core import query
-from dashboard.render import map as rmap
+from claims_atlas.app import cache, mapview
+from claims_atlas.core import query
+from claims_atlas.render import map as rmap
 
 st.set_page_config(page_title="map only", layout="wide", initial_sidebar_state="collapsed")
 catalog = cache.catalog()

@@ -22,7 +22,7 @@ from unittest import mock
 from bench.stats import summary
 
 ROOT = Path(__file__).resolve().parent.parent
-MAIN = str(ROOT / "dashboard" / "app" / "main.py")
+MAIN = str(ROOT / "claims_atlas" / "app" / "main.py")
 
 
 def timed(fn: Callable, repeat: int = 5) -> tuple[dict, object]:
@@ -37,7 +37,7 @@ def timed(fn: Callable, repeat: int = 5) -> tuple[dict, object]:
 
 @contextlib.contextmanager
 def seeds_env(seeds: Path | None) -> Iterator[None]:
-    from dashboard.core.catalog import SEEDS_ENV
+    from claims_atlas.core.catalog import SEEDS_ENV
 
     old = os.environ.get(SEEDS_ENV)
     if seeds is None:
@@ -102,11 +102,11 @@ def _page_targets() -> list[tuple[object, str, str]]:
     import streamlit as st
     import streamlit_folium as sf
 
-    from dashboard.app import cache, state
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
-    from dashboard.render import html as h
-    from dashboard.render import map as rmap
+    from claims_atlas.app import cache, state
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
+    from claims_atlas.render import html as h
+    from claims_atlas.render import map as rmap
 
     targets = [(cache, "catalog", "cache.catalog (fingerprint + cached load)"),
                (cat, "catalog_fingerprint", "catalog.catalog_fingerprint"),
@@ -132,7 +132,7 @@ def _page_targets() -> list[tuple[object, str, str]]:
                (st, "download_button", "st.download_button"),
                (st, "selectbox", "st.selectbox"), (st, "columns", "st.columns")]
     with contextlib.suppress(ImportError):
-        from dashboard.app import mapview
+        from claims_atlas.app import mapview
 
         targets += [(mapview, "show", "mapview.show")]
     return targets
@@ -183,9 +183,9 @@ def rerun_profile(seeds: Path | None = None, switches: int = 10, profiled: int =
     import streamlit.testing.v1.local_script_runner as runner_mod
     from streamlit.testing.v1 import AppTest
 
-    from dashboard.app import mapview
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
+    from claims_atlas.app import mapview
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
 
     out: dict = {"seeds": str(seeds) if seeds else "seeds/ (shipped)",
                  "note": "AppTest in-process; one shared ScriptCache, as in the server (AppTest "
@@ -255,10 +255,10 @@ def pieces(seeds: Path | None = None, repeat: int = 5) -> dict:
     """The map and page pieces one by one, outside Streamlit."""
     import streamlit_folium as sf
 
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
-    from dashboard.render import html as h
-    from dashboard.render import map as rmap
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
+    from claims_atlas.render import html as h
+    from claims_atlas.render import map as rmap
 
     catalog = cat.load_catalog(seeds)
     pid = query.default_proposal_id(catalog)
@@ -290,7 +290,7 @@ def pieces(seeds: Path | None = None, repeat: int = 5) -> dict:
     out["selection_script_ms"], sel = timed(selection, repeat)
     out["selection_script_bytes"] = len(sel.encode())
     with contextlib.suppress(ImportError):
-        from dashboard.app import mapview
+        from claims_atlas.app import mapview
 
         out["mapview_prepare_ms"], _ = timed(
             lambda: mapview.prepare(rmap.base_map(catalog)), max(1, repeat // 2))
@@ -306,8 +306,8 @@ def statement_filters(seeds: Path | None = None, repeat: int = 50) -> dict:
     """query.statements with a StatementFilter, on the whole catalog."""
     import datetime as dt
 
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
 
     catalog = cat.load_catalog(seeds)
     speakers = query.speakers(catalog)
@@ -331,9 +331,9 @@ def validate_profile(seeds: Path) -> dict:
     catalog, and the project's YAML loader vs. the same constructors on libyaml."""
     import yaml
 
-    from dashboard.core import catalog as cat
-    from dashboard.core import geo, yamlsrc
-    from dashboard.core.validate import validate
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import geo, yamlsrc
+    from claims_atlas.core.validate import validate
 
     out: dict = {}
     t0 = time.perf_counter()
@@ -386,8 +386,8 @@ def _cli_validate_reads(seeds: Path) -> int | None:
     """How many times `claims-atlas validate` reads the catalog (in-process, counted)."""
     from click.testing import CliRunner
 
-    from dashboard import cli
-    from dashboard.core import catalog as cat
+    from claims_atlas import cli
+    from claims_atlas.core import catalog as cat
 
     calls = []
     original = cat.read_catalog

@@ -109,9 +109,9 @@ def machine_info(browser_version: str | None = None) -> dict:
 
 def expectations(seeds: Path | None = None) -> dict:
     """Proposal order (as in the picker), titles, default, and per proposal the disp- classes
-    every region must show (from dashboard.core.query.dispositions)."""
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
+    every region must show (from claims_atlas.core.query.dispositions)."""
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
 
     c = cat.load_catalog(seeds)
     ids = [p.id for p in query.proposals_by_date(c)]
@@ -295,8 +295,8 @@ async def load(pw, dash: srv.Server, exp: dict, viewers: int, switches: int, bro
 async def scale_browser(b, dash_real: srv.Server, dash_big: srv.Server, exp_real: dict,
                         exp_big: dict, n: int, filter_cases: int) -> dict:
     from bench import browser as B
-    from dashboard.core import catalog as cat
-    from dashboard.core import query
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import query
 
     await B.first_view(b, dash_big.url, "map", exp_big["regions"], measure_bytes=False)
     real, big = [], []
@@ -383,7 +383,7 @@ async def browser_part(cfg: dict, floor: srv.Server, dash: srv.Server, dash_load
 def validate_timing(seeds: Path, runs: int) -> dict:
     exe = Path(sys.executable).with_name("claims-atlas")
     cmd = [str(exe), "validate", "--seeds", str(seeds)] if exe.exists() else [
-        sys.executable, "-m", "dashboard.cli", "validate", "--seeds", str(seeds)]
+        sys.executable, "-m", "claims_atlas.cli", "validate", "--seeds", str(seeds)]
     times, rc, tail = [], None, ""
     for _ in range(runs):
         t0 = time.perf_counter()

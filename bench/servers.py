@@ -23,8 +23,8 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 MAP_ONLY_APP = Path(__file__).resolve().parent / "map_only_app.py"
-DASHBOARD_STATIC = ROOT / "dashboard" / "app" / "static"
-# What dashboard/cli.py passed to `streamlit run` when this harness was written; used only
+DASHBOARD_STATIC = ROOT / "claims_atlas" / "app" / "static"
+# What claims_atlas/cli.py passed to `streamlit run` when this harness was written; used only
 # if the flags cannot be read from the CLI itself (see `streamlit_flags`).
 FALLBACK_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true",
                   "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
@@ -51,7 +51,7 @@ def streamlit_flags() -> tuple[list[str], str]:
     Returns (flags without `--server.port`, "cli" or "fallback").
     """
     try:
-        from dashboard import cli
+        from claims_atlas import cli
 
         def capture(_path, argv, _env):
             raise _Captured(argv)
@@ -200,7 +200,7 @@ class Server:
     def dashboard(cls, logdir: Path, seeds: Path | None = None, name: str = "dashboard"
                   ) -> Server:
         port = free_port()
-        cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)]
+        cmd = [sys.executable, "-m", "claims_atlas.cli", "serve", "--port", str(port)]
         if seeds is not None:
             cmd += ["--seeds", str(seeds)]
         return cls(name, cmd, port, logdir / f"{name}.log")

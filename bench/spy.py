@@ -27,7 +27,7 @@ IDLE_LEAVES = ("Condition.wait", "EpollSelector.select", "select (selectors.py",
 # First matching rule wins; a rule matches when any pattern is in any frame of the stack.
 CATEGORIES = (
     ("gc after script run (runner.postScriptGC)", ("_on_script_finished",)),
-    ("page script: dashboard code", ("dashboard/",)),
+    ("page script: dashboard code", ("claims_atlas/",)),
     ("page script: streamlit and libraries", ("ScriptRunner._run_script",)),
     ("websocket send", ("websocket", "WebSocket", "_SelectorSocketTransport.write")),
     ("protobuf serialisation", ("SerializeToString", "serialize_forward_msg")),
@@ -97,4 +97,4 @@ def summarise(text: str, rate: int = RATE, per: int = 1, top: int = 15) -> dict:
             "by_category_ms": {k: ms(v) for k, v in cats.most_common()},
             "top_self_ms": [[f, ms(v)] for f, v in own.most_common(top)],
             "top_inclusive_ms": [[f, ms(v)] for f, v in incl.most_common(top * 3)
-                                 if "dashboard/" in f or "streamlit/" in f][:top]}
+                                 if "claims_atlas/" in f or "streamlit/" in f][:top]}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_ROOT
-from dashboard.app import mapview
+from claims_atlas import REPO_ROOT
+from claims_atlas.app import mapview
 
-MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
+MAIN = str(REPO_ROOT / "claims_atlas" / "app" / "main.py")
 
 
 def drawn_app(timeout: float = 60) -> AppTest:

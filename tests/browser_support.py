@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from dashboard import REPO_ROOT
+from claims_atlas import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -47,7 +47,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> Non
 @contextlib.contextmanager
 def serve(seeds: Path | None = None, log: Path | None = None) -> Iterator[str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port)]
+    cmd = [sys.executable, "-m", "claims_atlas.cli", "serve", "--port", str(port)]
     if seeds is not None:
         cmd += ["--seeds", str(seeds)]
     env = {k: v for k, v in os.environ.items() if k != "CLAIMS_ATLAS_SEEDS"}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import REPO_ROOT
+from claims_atlas import REPO_ROOT
 
 SEEDS = REPO_ROOT / "seeds"
 

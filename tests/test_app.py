@@ -7,12 +7,12 @@ import html
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_ROOT
-from dashboard.app import mapview
-from dashboard.core import catalog as cat
+from claims_atlas import REPO_ROOT
+from claims_atlas.app import mapview
+from claims_atlas.core import catalog as cat
 from tests.apptest_support import drawn_app
 
-MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
+MAIN = str(REPO_ROOT / "claims_atlas" / "app" / "main.py")
 
 
 def app(params: dict | None = None, seeds=None, monkeypatch=None) -> AppTest:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from dashboard import REPO_ROOT
+from claims_atlas import REPO_ROOT
 
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
@@ -38,7 +38,7 @@ def test_summary_and_ratio():
 
 
 def test_generated_catalog_is_valid_and_has_the_asked_size(tmp_path):
-    from dashboard.core import catalog as cat
+    from claims_atlas.core import catalog as cat
 
     info = gen_catalog.generate(tmp_path / "seeds", proposals=12, statements=150, seed=3)
     assert info["proposals"] == 12 and info["statements"] == 150
@@ -65,8 +65,8 @@ def test_generation_is_deterministic_and_refuses_a_full_folder(tmp_path):
 
 
 def test_document_quotes_are_verbatim():
-    from dashboard.core import catalog as cat
-    from dashboard.core.validate import normalise
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core.validate import normalise
 
     quotes = gen_catalog.document_quotes()
     assert quotes
@@ -107,7 +107,7 @@ def test_py_spy_summary_drops_idle_and_categorises():
         "Thread._bootstrap (threading.py:1002);ScriptRunner._run_script (s.py:1);"
         "ScriptRunner._on_script_finished (s.py:1055) 30",
         "Thread._bootstrap (threading.py:1002);ScriptRunner._run_script (s.py:1);"
-        "<module> (dashboard/app/main.py:38);timeline_html (dashboard/render/html.py:144) 10",
+        "<module> (claims_atlas/app/main.py:38);timeline_html (claims_atlas/render/html.py:144) 10",
         "Thread._bootstrap (threading.py:1002);Condition.wait (threading.py:327) 500",
         "garbage line"])
     s = spy.summarise(raw, rate=100, per=2)

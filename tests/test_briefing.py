@@ -12,14 +12,14 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from dashboard import REPO_ROOT
-from dashboard.cli import main
-from dashboard.core import briefing
-from dashboard.core import catalog as cat
-from dashboard.render import slides
+from claims_atlas import REPO_ROOT
+from claims_atlas.cli import main
+from claims_atlas.core import briefing
+from claims_atlas.core import catalog as cat
+from claims_atlas.render import slides
 from tests.apptest_support import drawn_app
 
-MAIN = str(REPO_ROOT / "dashboard" / "app" / "main.py")
+MAIN = str(REPO_ROOT / "claims_atlas" / "app" / "main.py")
 REAL_DECK = REPO_ROOT / "seeds" / "briefings" / "01-nov-dec-2025.yaml"
 CHAIN = ["us-28-point-plan", "european-counter-proposal-2025-11", "geneva-framework-2025-11",
          "us-package-2025-12", "twenty-point-framework-2025-12"]
@@ -206,7 +206,7 @@ def test_failed_write_leaves_the_old_file(real_seeds, monkeypatch):
     def full_disk(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("dashboard.core.files.os.replace", full_disk)
+    monkeypatch.setattr("claims_atlas.core.files.os.replace", full_disk)
     with pytest.raises(briefing.DeckWriteError, match="No space left on device"):
         briefing.add_scene(real_seeds, "nov-dec-2025",
                            {"proposal": "us-28-point-plan", "caption": "Lost?"})

@@ -129,8 +129,8 @@ def test_hover_shows_name_and_disposition(page, app_url):
     tip.wait_for()
     assert "Kherson" in tip.inner_text() and "Frozen" in tip.inner_text()
     frame.locator("path.region-UA-14").hover()
-    from dashboard.core import catalog as cat
-    from dashboard.core.query import one_line
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core.query import one_line
 
     expected = one_line(cat.load_catalog(), "us-28-point-plan", "UA-14")
     donetsk = frame.locator(".leaflet-tooltip", has_text="Donetsk")
@@ -207,7 +207,7 @@ def test_broken_catalog_shows_its_error(page, tmp_path):
 def test_control_snapshot_splits_donetsk_on_the_map(page, tmp_path, monkeypatch):
     import json
 
-    from dashboard.core import control
+    from claims_atlas.core import control
 
     monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
     src = tmp_path / "east.geojson"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.core import catalog as cat
-from dashboard.core.validate import normalise
+from claims_atlas.core import catalog as cat
+from claims_atlas.core.validate import normalise
 from tests.conftest import PROPOSAL, STATEMENTS
 
 

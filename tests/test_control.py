@@ -25,9 +25,9 @@ from click.testing import CliRunner
 from pyproj import Geod, Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from dashboard.cli_control import control
-from dashboard.core import control as ctl
-from dashboard.core import vocab
+from claims_atlas.cli_control import control
+from claims_atlas.core import control as ctl
+from claims_atlas.core import vocab
 
 FIXTURES = Path(__file__).parent / "fixtures" / "control"
 ARCHIVE = FIXTURES / "deepstatemap_data_20251120.geojson"
@@ -104,7 +104,7 @@ def regions_frame(**geoms) -> gpd.GeoDataFrame:
 
 
 def test_core_is_pure():
-    code = ("import sys, dashboard.core.control, dashboard.cli_control; "
+    code = ("import sys, claims_atlas.core.control, claims_atlas.cli_control; "
             "bad = [m for m in ('streamlit', 'folium') if m in sys.modules]; "
             "sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -8,8 +8,8 @@ import json
 import pytest
 from shapely.geometry import shape
 
-from dashboard.core import catalog as cat
-from dashboard.core import control, control_view
+from claims_atlas.core import catalog as cat
+from claims_atlas.core import control, control_view
 from tests.apptest_support import drawn_app
 
 # A made-up "occupied area": everything east of 37.6°E between 46.5°N and 50.5°N, which

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from dashboard import REPO_ROOT
-from dashboard.cli import main
+from claims_atlas import REPO_ROOT
+from claims_atlas.cli import main
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 

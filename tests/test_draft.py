@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dashboard import REPO_ROOT
-from dashboard.cli import main
-from dashboard.core import catalog as cat
-from dashboard.core import draft as d
-from dashboard.core.yamlsrc import LineDict, LineList, loads
+from claims_atlas import REPO_ROOT
+from claims_atlas.cli import main
+from claims_atlas.core import catalog as cat
+from claims_atlas.core import draft as d
+from claims_atlas.core.yamlsrc import LineDict, LineList, loads
 
 SEED = REPO_ROOT / "seeds" / "documents" / "seed-2025-11-21-umerov-peskov.txt"
 FIXTURE = Path(__file__).parent / "fixtures" / "draft" / "fixture-2025-12-03-ushakov-sybiha.txt"

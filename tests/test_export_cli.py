@@ -8,7 +8,7 @@ import json
 
 from click.testing import CliRunner
 
-from dashboard.cli import main
+from claims_atlas.cli import main
 from tests.conftest import STATEMENTS
 
 

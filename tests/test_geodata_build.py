@@ -54,7 +54,7 @@ def _load_build():
 
 
 def _fold(text: str) -> str:
-    """Same folding as dashboard.core.query.fold (kept local: this test reads files only)."""
+    """Same folding as claims_atlas.core.query.fold (kept local: this test reads files only)."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return "".join(c for c in text if c.isalnum() or c == " ").strip()

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from dashboard.core import catalog as cat
-from dashboard.render import map as rmap
+from claims_atlas.core import catalog as cat
+from claims_atlas.render import map as rmap
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_base_map_does_not_depend_on_the_selection(catalog):
 
 
 def test_picker_script_carries_titles_as_data():
-    from dashboard.render.html import picker_script
+    from claims_atlas.render.html import picker_script
 
     script = picker_script({"Plan </script><img src=x onerror=alert(1)>": "plan-a"})
     assert "</script><img" not in script and "\\u003c/script\\u003e" in script
@@ -60,7 +60,7 @@ def test_picker_script_carries_titles_as_data():
 
 
 def test_markdown_in_titles_is_made_literal():
-    from dashboard.render.html import md_escape
+    from claims_atlas.render.html import md_escape
 
     assert md_escape("[x](javascript:alert(1)) **b**") == (
         "\\[x\\]\\(javascript\\:alert\\(1\\)\\) \\*\\*b\\*\\*")

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dashboard.core import catalog as cat
-from dashboard.core import query
+from claims_atlas.core import catalog as cat
+from claims_atlas.core import query
 
 
 @pytest.fixture(scope="module")

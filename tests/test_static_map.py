@@ -14,9 +14,9 @@ import pytest
 from matplotlib.image import imread
 from shapely.geometry import box
 
-from dashboard import REPO_ROOT
-from dashboard.core import vocab
-from dashboard.render.static_map import MapScene, render_pdf, render_png, render_pngs
+from claims_atlas import REPO_ROOT
+from claims_atlas.core import vocab
+from claims_atlas.render.static_map import MapScene, render_pdf, render_png, render_pngs
 
 SMALL = (960, 540)  # most tests: half size, same layout, faster
 MAP_FRACTION = 0.69  # the map's share of the width (a little inside the real 0.695)
@@ -322,7 +322,7 @@ def test_png_metadata_is_fixed(regions, neighbours):
 
 
 def test_imports_neither_streamlit_nor_folium_nor_pyplot():
-    code = ("import sys; import dashboard.render.static_map; "
+    code = ("import sys; import claims_atlas.render.static_map; "
             "bad = [m for m in ('streamlit', 'folium', 'matplotlib.pyplot') if m in sys.modules];"
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True,

@@ -1,0 +1,40 @@
+"""Entry script: page set-up, the catalog (or its errors), navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from claims_atlas.app import cache, state, ui
+from claims_atlas.core.catalog import CatalogInvalid
+from claims_atlas.core.geo import GeodataError
+
+ICON = str(Path(__file__).parent / "static" / "favicon.png")  # local: no icon CDN
+
+st.set_page_config(page_title="claims-atlas", page_icon=ICON, layout="wide",
+                   initial_sidebar_state="expanded")
+ui.style()
+
+try:
+    catalog = cache.catalog()
+except CatalogInvalid as exc:
+    ui.catalog_error(exc.problems)
+    st.stop()
+except GeodataError as exc:
+    st.error(f"Boundary data problem: {exc}")
+    st.stop()
+
+state.begin_run()
+present = st.query_params.get(state.MODE) == "present"
+pages = [
+    st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",
+            url_path="compare"),
+    st.Page("app_pages/documents.py", title="Sources", icon=":material/description:",
+            url_path="documents"),
+    st.Page("app_pages/about.py", title="About & licences", icon=":material/info:",
+            url_path="about"),
+]
+st.navigation(pages, position="hidden" if present else "sidebar").run()
+state.end_run()  # not reached after st.stop(): a page that stops calls it itself

@@ -1,0 +1,108 @@
+"""The map component, rendered once per catalog and snapshot; only the selection travels.
+
+`st_folium` renders the whole folium map on every rerun (about 100 ms for the 27 regions and
+the neighbours, and a 200 KB script). The base map never changes with the selection, so its
+rendered pieces are computed once (cached in cache.py) and handed to the very component
+`st_folium` uses. The selection does not travel as a component argument (streamlit-folium's
+`feature_group_to_add` would make every rerun resend the whole ~200 KB element) but in a
+small script beside the map (render.map.page_script): the component's arguments never change,
+the frontend keeps its iframe and Leaflet map, and Streamlit's message cache sends the map
+once per browser session.
+
+This mirrors `streamlit_folium.st_folium` (0.27.4, pinned in pyproject.toml); the browser
+tests fail if a future version changes the component's arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+from claims_atlas.render import map as rmap
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the component needs of a base map, rendered once."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    bounds: dict
+    zoom: int | None
+
+
+def prepare(m: folium.Map) -> Prepared:
+    """Render a base map the way `st_folium` does, once."""
+    m.get_root().render()
+    m.render()
+    html, header = sf._get_html(m), sf._get_header(m)
+    script = sf._get_map_string(m)
+    css, js = [], []
+    for elem in _walk(m):
+        css.extend(href for _, href in getattr(elem, "default_css", []))
+        js.extend(src for _, src in getattr(elem, "default_js", []))
+    (south, west), (north, east) = m.get_bounds()
+    bounds = {"_southWest": {"lat": south, "lng": west},
+              "_northEast": {"lat": north, "lng": east}}
+    return Prepared(script, header, html, sf.get_full_id(m), tuple(dict.fromkeys(css)),
+                    tuple(dict.fromkeys(js)), bounds, m.options.get("zoom"))
+
+
+def _walk(element):
+    if isinstance(element, folium.elements.JSCSSMixin):
+        yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+# The component's first value differs from its default only if the default holds something
+# the frontend never sends: this key. So every map answers (and reruns the page) once drawn.
+NOT_DRAWN = "claims_not_drawn_yet"
+
+
+def answered(key: str) -> bool:
+    """Whether this session's map under `key` has drawn and answered at least once."""
+    return bool(st.session_state.get(answered_key(key)))
+
+
+def answered_key(key: str) -> str:
+    """The session-state flag `answered` reads (AppTest sets it to stand in for a browser)."""
+    return f"_claims_map_answered_{key}"
+
+
+def show(prepared: Prepared, state: dict, key: str, height: int,
+         returned_objects: Sequence[str] = (), on_change: Callable | None = None):
+    """Draw the map (once) and show `state` in it (map.map_state); returns what the map
+    sends back. The component's arguments depend only on the base map, so a rerun with
+    another state changes nothing in the component: the page script beside it applies the
+    state in place (render.map.page_script)."""
+    hash_key = sf.generate_js_hash(prepared.script, key, False)
+
+    def changed() -> None:
+        st.session_state[answered_key(key)] = True
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    defaults = {"last_active_drawing": None, "last_object_clicked_count": None,
+                "bounds": prepared.bounds, "zoom": prepared.zoom}
+    with st.container(key=rmap.BOX_PREFIX + key):
+        value = sf._component_func(
+            script=prepared.script, header=prepared.header, html=prepared.html,
+            id=prepared.map_id, key=hash_key, height=height, width=None,
+            returned_objects=list(returned_objects),
+            default={**{k: v for k, v in defaults.items() if k in returned_objects},
+                     NOT_DRAWN: True},
+            zoom=None, center=None, feature_group="", return_on_hover=False,
+            layer_control=None, pixelated=False, css_links=list(prepared.css_links),
+            js_links=list(prepared.js_links), on_change=changed, wrap_longitude=False)
+        st.html(rmap.page_script(key, state), unsafe_allow_javascript=True)
+    return value

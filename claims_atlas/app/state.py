@@ -1,0 +1,143 @@
+"""The one place that names session and URL state.
+
+The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`); unknown
+values fall back to the default with a visible notice, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from claims_atlas.core import query
+from claims_atlas.core.models import Catalog
+
+PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
+DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
+MODES = ("explore", "present")
+_READ = "_claims_url_read"
+_LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
+
+
+@dataclass
+class View:
+    proposal: str
+    region: str | None = None
+    compare: str | None = None
+    mode: str = "explore"
+    deck: str | None = None
+    scene: int = 1
+    control: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def read_view(catalog: Catalog) -> View:
+    """The view named by the URL, each unknown value replaced by the default, with a notice."""
+    default = query.default_proposal_id(catalog)
+    view = View(proposal=default)
+    notices = view.notices
+    proposal = _param(PROPOSAL)
+    if proposal is not None:
+        if catalog.proposal(proposal):
+            view.proposal = proposal
+        else:
+            notices.append(f"Unknown proposal {proposal!r} in the link: showing "
+                           f"{catalog.proposal(default).title if default else 'nothing'}.")
+    region = _param(REGION)
+    if region is not None:
+        found = region if catalog.region(region) else next(
+            iter(query.find_regions(catalog, region)), None)
+        if found:
+            view.region = found
+        else:
+            notices.append(f"Unknown region {region!r} in the link: no region selected.")
+    compare = _param(COMPARE)
+    if compare is not None:
+        if catalog.proposal(compare):
+            view.compare = compare
+        else:
+            notices.append(f"Unknown proposal {compare!r} to compare with: comparison off.")
+    mode = _param(MODE)
+    if mode is not None:
+        if mode in MODES:
+            view.mode = mode
+        else:
+            notices.append(f"Unknown mode {mode!r} in the link: showing the explorer.")
+    view.deck = _param(DECK)
+    view.control = _param(CONTROL)
+    scene = _param(SCENE)
+    if scene is not None:
+        if scene.isdigit() and int(scene) >= 1:
+            view.scene = int(scene)
+        else:
+            notices.append(f"Scene {scene!r} is not a scene number: starting at scene 1.")
+    return view
+
+
+def _url() -> dict[str, str]:
+    return {k: st.query_params.get(k) for k in sorted(st.query_params.keys())}
+
+
+def _kept_notices() -> list[str]:
+    """What the last full run said about its link, while the (corrected) link is unchanged.
+
+    A link's notices are computed from the link as typed; the first run then corrects the
+    URL, so a later rerun (the map's first answer, a filter) would find nothing to say. They
+    stay on screen until the reader moves to another view.
+    """
+    kept = st.session_state.get(_KEPT_NOTICES)
+    if kept and kept[1] == _url():
+        return list(kept[0])
+    return []
+
+
+def begin_run() -> None:
+    st.session_state[_LINK_NOTICES] = []
+
+
+def link_notices(messages: list[str]) -> list[str]:
+    """Notices about the link (unknown values and their fallback) to show now: these, and
+    those of the last run while the URL, as this run has written it, is the same.
+
+    Call it after the page has written the URL, so a widget that moved the view counts."""
+    shown = st.session_state.setdefault(_LINK_NOTICES, [])
+    for m in [*messages, *_kept_notices()]:
+        if m not in shown:
+            shown.append(m)
+    return list(shown)
+
+
+def end_run() -> None:
+    """Keep this run's link notices with the URL they explain (see _kept_notices)."""
+    st.session_state[_KEPT_NOTICES] = (tuple(st.session_state.get(_LINK_NOTICES, ())), _url())
+
+
+def write_url(**values: str | int | None) -> None:
+    """Set (or, for None, drop) URL parameters, touching only those that change."""
+    for name, value in values.items():
+        current = st.query_params.get(name)
+        if value is None:
+            if current is not None:
+                del st.query_params[name]
+        elif current != str(value):
+            st.query_params[name] = str(value)
+
+
+def once(name: str, value) -> None:
+    """Seed a widget's session value from the URL on the first run of a session only."""
+    if name not in st.session_state:
+        st.session_state[name] = value
+
+
+def first_run() -> bool:
+    """True on the first script run of a browser session."""
+    if st.session_state.get(_READ):
+        return False
+    st.session_state[_READ] = True
+    return True

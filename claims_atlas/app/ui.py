@@ -1,0 +1,56 @@
+"""Shared page pieces: styles, the error view, notices. Only built, escaped HTML goes out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from claims_atlas.core.models import Problem
+from claims_atlas.render import map as rmap
+from claims_atlas.render.html import esc, notice_html
+
+# The map's page script (render.map.page_script) sits in an element of its own: no gap for it.
+_MAP_SCRIPT_HIDDEN = (f'[class*="st-key-{rmap.BOX_PREFIX}"] [data-testid="stElementContainer"]'
+                      ':has(> [data-testid="stHtml"]){display:none}\n')
+
+CSS = "\n<style>\n" + _MAP_SCRIPT_HIDDEN + """.timeline{list-style:none;padding-left:0;margin:0}
+.timeline .statement{border-left:4px solid #88CCEE;padding:4px 10px;margin:0 0 12px 0}
+.timeline .stance-rejects,.timeline .stance-denies{border-left-color:#CC6677}
+.timeline .stance-supports,.timeline .stance-proposes{border-left-color:#117733}
+.timeline .when{font-weight:600;color:#333}
+.timeline .stance{font-size:.8em;background:#eee;border-radius:4px;padding:0 5px}
+blockquote.quote{margin:4px 0;padding-left:8px;border-left:2px solid #ccc;font-style:italic}
+.tag{font-size:.75em;background:#444;color:#fff;border-radius:4px;padding:1px 5px}
+.state-media{font-size:.75em;background:#882255;color:#fff;border-radius:4px;padding:1px 5px}
+ul.evidence{margin:2px 0 0 0;padding-left:18px;font-size:.85em;color:#333}
+.legend-row{display:flex;gap:8px;align-items:center;margin:4px 0}
+.swatch{flex:none;vertical-align:middle}
+table.detail,table.compare{border-collapse:collapse;width:100%}
+table.detail th,table.detail td,table.compare th,table.compare td{border-top:1px solid #ddd;
+  padding:6px;vertical-align:top;text-align:left}
+table.compare tr.changed{background:#fff6d5}
+.status{font-weight:600;text-transform:uppercase;font-size:.8em;padding:1px 6px;
+  border:1px solid #333;border-radius:4px}
+.notices{background:#fff3cd;border:1px solid #e0c36a;border-radius:6px;padding:8px 24px}
+mark#passage{background:#ffe066;padding:2px}
+.document-text{white-space:pre-wrap;font-family:Georgia,serif;line-height:1.5}
+.attribution{font-size:.8em;color:#444}
+</style>
+"""
+
+
+def style() -> None:
+    st.html(CSS)
+
+
+def notices(messages: Sequence[str]) -> None:
+    if messages:
+        st.html(notice_html(messages))
+
+
+def catalog_error(problems: Sequence[Problem]) -> None:
+    """A readable error: what is wrong, in which file and on which line. No traceback."""
+    st.error(f"The catalog has {len(problems)} problem(s); fix them and reload the page.")
+    lines = "".join(f"<li><code>{esc(p)}</code></li>" for p in problems)
+    st.html(f'<ul class="catalog-errors" data-testid="catalog-errors">{lines}</ul>')

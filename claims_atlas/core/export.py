@@ -1,0 +1,153 @@
+"""The catalog as JSON, CSV and GeoJSON: plain data, every row carrying its sources."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+
+from claims_atlas.core import geo, query, vocab
+from claims_atlas.core.models import (
+    STATUS_LABELS,
+    Catalog,
+    Evidence,
+    Proposal,
+    Provision,
+    Statement,
+)
+
+CATALOG_CREDIT = "claims-atlas catalog: summaries in our own words; quotes from cited sources."
+
+
+def evidence_dict(ev: Evidence) -> dict:
+    out = {k: v for k, v in dataclasses.asdict(ev).items() if k != "loc" and v not in (None, "")}
+    if ev.date:
+        out["date"] = ev.date.isoformat()
+    out["state_media"] = ev.state_media
+    out["cited_at"] = str(ev.loc)
+    return out
+
+
+def evidence_line(ev: Evidence) -> str:
+    """One human line: 'Outlet (via AFP), 2025-11-21: URL' or 'document ID'."""
+    if ev.document:
+        return f"document {ev.document}"
+    via = f" via {ev.via}" if ev.via else ""
+    state = " [state media]" if ev.state_media else ""
+    date = f", {ev.date.isoformat()}" if ev.date else ""
+    return f"{ev.outlet}{via}{state}{date}: {ev.url}"
+
+
+def provision_dict(p: Provision) -> dict:
+    return {"region": p.region, "part": p.part, "disposition": p.disposition,
+            "disposition_label": vocab.get(p.disposition).label if p.disposition in vocab.BY_ID
+            else p.disposition,
+            "conditions": list(p.conditions), "summary": p.summary, "disputed": p.disputed,
+            "readings": [{"summary": r.summary, "disposition": r.disposition,
+                          "evidence": [evidence_dict(e) for e in r.evidence]}
+                         for r in p.readings],
+            "evidence": [evidence_dict(e) for e in p.evidence]}
+
+
+def proposal_dict(p: Proposal) -> dict:
+    return {"id": p.id, "title": p.title, "short_title": p.short_title, "date": p.date.isoformat(),
+            "date_precision": p.date_precision, "sponsor": p.sponsor, "status": p.status,
+            "status_label": STATUS_LABELS.get(p.status, p.status), "revises": p.revises,
+            "counters": p.counters, "derived_from": p.derived_from, "summary": p.summary,
+            "evidence": [evidence_dict(e) for e in p.evidence],
+            "provisions": [provision_dict(v) for v in p.provisions],
+            "place_provisions": [{"place": v.place, "summary": v.summary, "disputed": v.disputed,
+                                  "evidence": [evidence_dict(e) for e in v.evidence]}
+                                 for v in p.place_provisions]}
+
+
+def statement_dict(s: Statement) -> dict:
+    return {"id": s.id, "kind": s.kind, "date": s.date.isoformat(),
+            "date_precision": s.date_precision, "date_note": s.date_note, "speaker": s.speaker,
+            "role": s.role, "affiliation": s.affiliation, "venue": s.venue, "quote": s.quote,
+            "paraphrase": s.paraphrase,
+            "concerns": {"proposals": list(s.proposals), "regions": list(s.regions)},
+            "stance": s.stance, "evidence": [evidence_dict(e) for e in s.evidence]}
+
+
+def to_json(catalog: Catalog) -> dict:
+    return {
+        "attribution": [geo.ATTRIBUTION, CATALOG_CREDIT],
+        "vocabulary": [dataclasses.asdict(d) for d in vocab.DISPOSITIONS],
+        "proposals": [proposal_dict(p) for p in query.proposals_by_date(catalog)],
+        "statements": [statement_dict(s) for s in query.statements(
+            catalog, query.StatementFilter(newest_first=False))],
+        "regions": [dataclasses.asdict(r) for r in catalog.regions],
+        "documents": [{"id": d.id, "title": d.title, "outlet": d.outlet, "via": d.via,
+                       "url": d.url, "language": d.language,
+                       "original_language": d.original_language,
+                       "dateline": d.dateline.isoformat(), "state_media": d.state_media}
+                      for d in catalog.documents],
+    }
+
+
+CSV_COLUMNS = ("proposal", "proposal_title", "proposal_date", "status", "region", "region_name",
+               "part", "disposition", "disposition_label", "summary", "disputed", "sources")
+
+
+def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[dict]:
+    """One row per proposal x region (x part): regions without a provision say so."""
+    rows = []
+    for p in query.proposals_by_date(catalog):
+        if proposal_ids is not None and p.id not in proposal_ids:
+            continue
+        for region in catalog.regions:
+            for s in query.shown_for(catalog, p.id, region.id):
+                ev = s.provision.evidence if s.provision else ()
+                rows.append({
+                    "proposal": p.id, "proposal_title": p.title, "proposal_date": p.date,
+                    "status": p.status, "region": region.id, "region_name": region.name_en,
+                    "part": s.part, "disposition": s.disposition,
+                    "disposition_label": vocab.get(s.disposition).label, "summary": s.summary,
+                    "disputed": bool(s.provision and s.provision.disputed),
+                    "sources": " | ".join(evidence_line(e) for e in ev)})
+    return rows
+
+
+def to_csv(catalog: Catalog, proposal_ids: list[str] | None = None) -> str:
+    buf = io.StringIO()
+    buf.write(f"# {geo.ATTRIBUTION} {CATALOG_CREDIT}\n")
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in csv_rows(catalog, proposal_ids):
+        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def _csv_safe(value):
+    """Defuse spreadsheet formulas in catalog text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_geojson(catalog: Catalog, proposal_id: str) -> dict:
+    """The regions with the proposal's dispositions as feature properties."""
+    p = catalog.proposal(proposal_id)
+    features = []
+    for feature in geo.regions_geojson()["features"]:
+        rid = feature["properties"]["id"]
+        region = catalog.region(rid)
+        shown = query.shown_for(catalog, proposal_id, rid)
+        features.append({"type": "Feature", "geometry": feature["geometry"], "properties": {
+            "id": rid, "name": region.name_en if region else rid,
+            "name_uk": region.name_uk if region else "", "name_ru": region.name_ru if region
+            else "", "proposal": proposal_id,
+            "dispositions": [s.disposition for s in shown],
+            "summary": query.one_line(catalog, proposal_id, rid),
+            "provisions": [provision_dict(s.provision) for s in shown if s.provision]}})
+    return {"type": "FeatureCollection",
+            "properties": {"proposal": proposal_id, "title": p.title if p else proposal_id,
+                           "status": p.status if p else None,
+                           "attribution": [geo.ATTRIBUTION, CATALOG_CREDIT]},
+            "features": features}
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"

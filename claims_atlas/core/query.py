@@ -1,0 +1,218 @@
+"""Questions about the catalog, answered with plain data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from claims_atlas.core import vocab
+from claims_atlas.core.models import PART_LABELS, Catalog, Proposal, Provision, Statement
+
+DEFAULT_PROPOSAL = "us-28-point-plan"
+PART_ORDER = {"whole": 0, "russian_held": 1, "ukrainian_held": 2}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the map shows for one region (or one part of it) under one proposal."""
+
+    region: str
+    part: str
+    disposition: str
+    summary: str
+    provision: Provision | None  # None: the proposal has no provision for the region
+
+    @property
+    def label(self) -> str:
+        return vocab.get(self.disposition).short
+
+
+def proposals_by_date(catalog: Catalog) -> list[Proposal]:
+    return sorted(catalog.proposals, key=lambda p: (p.date, p.id))
+
+
+def default_proposal_id(catalog: Catalog) -> str | None:
+    if catalog.proposal(DEFAULT_PROPOSAL):
+        return DEFAULT_PROPOSAL
+    ordered = proposals_by_date(catalog)
+    return ordered[-1].id if ordered else None
+
+
+def proposal_evidence(catalog: Catalog, proposal_id: str) -> list:
+    """The proposal's own evidence, then its provisions', in catalog order."""
+    p = catalog.proposal(proposal_id)
+    return [*p.evidence, *(e for v in p.provisions for e in v.evidence)] if p else []
+
+
+def shown_for(catalog: Catalog, proposal_id: str, region_id: str) -> list[Shown]:
+    """The provisions a proposal makes for a region, Russian-held part first."""
+    proposal = catalog.proposal(proposal_id)
+    provs = sorted((p for p in proposal.provisions if p.region == region_id),
+                   key=lambda p: PART_ORDER.get(p.part, 9)) if proposal else []
+    if not provs:
+        return [Shown(region_id, "whole", vocab.NOT_ADDRESSED,
+                      "The proposal says nothing about this region.", None)]
+    shown = [Shown(region_id, p.part, p.disposition, p.summary, p) for p in provs]
+    parts = {p.part for p in provs}
+    if parts == {"russian_held"}:
+        shown.append(Shown(region_id, "ukrainian_held", vocab.NOT_ADDRESSED,
+                           "The proposal says nothing about the part Ukraine holds.", None))
+    elif parts == {"ukrainian_held"}:
+        shown.insert(0, Shown(region_id, "russian_held", vocab.NOT_ADDRESSED,
+                              "The proposal says nothing about the part Russia holds.", None))
+    return shown
+
+
+def dispositions(catalog: Catalog, proposal_id: str) -> dict[str, list[str]]:
+    """Region id -> disposition ids shown for it (two when parts differ)."""
+    return {r.id: [s.disposition for s in shown_for(catalog, proposal_id, r.id)]
+            for r in catalog.regions}
+
+
+def all_dispositions(catalog: Catalog) -> dict[str, dict[str, list[str]]]:
+    return {p.id: dispositions(catalog, p.id) for p in catalog.proposals}
+
+
+def one_line(catalog: Catalog, proposal_id: str, region_id: str) -> str:
+    """'Russian-held part: Russian (de facto); Ukrainian-held part: Demilitarised zone'."""
+    shown = shown_for(catalog, proposal_id, region_id)
+    if len(shown) == 1 and shown[0].part == "whole":
+        return shown[0].label
+    return "; ".join(f"{PART_LABELS[s.part]}: {s.label}" for s in shown)
+
+
+def legend(catalog: Catalog, proposal_ids: Iterable[str]) -> list[vocab.Disposition]:
+    """The dispositions the given proposals show, in vocabulary order."""
+    used = {d for pid in proposal_ids for ds in dispositions(catalog, pid).values() for d in ds}
+    return [d for d in vocab.DISPOSITIONS if d.id in used]
+
+
+@dataclass(frozen=True)
+class RegionEntry:
+    proposal: Proposal
+    shown: tuple[Shown, ...]
+
+
+def region_detail(catalog: Catalog, region_id: str) -> list[RegionEntry]:
+    """What every proposal says about one region, oldest proposal first."""
+    return [RegionEntry(p, tuple(shown_for(catalog, p.id, region_id)))
+            for p in proposals_by_date(catalog)]
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    region: str
+    name: str
+    a: tuple[Shown, ...]
+    b: tuple[Shown, ...]
+
+    @property
+    def changed(self) -> bool:
+        return ([(s.part, s.disposition) for s in self.a]
+                != [(s.part, s.disposition) for s in self.b])
+
+
+def compare(catalog: Catalog, a: str, b: str, only_touched: bool = True) -> list[CompareRow]:
+    """Region by region, what proposal `a` and proposal `b` do; changed rows flagged."""
+    rows = []
+    for region in catalog.regions:
+        sa, sb = shown_for(catalog, a, region.id), shown_for(catalog, b, region.id)
+        untouched = all(s.provision is None for s in (*sa, *sb))
+        if only_touched and untouched:
+            continue
+        rows.append(CompareRow(region.id, region.name_en, tuple(sa), tuple(sb)))
+    return rows
+
+
+@dataclass(frozen=True)
+class StatementFilter:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    speakers: tuple[str, ...] = ()
+    region: str | None = None
+    proposal: str | None = None
+    newest_first: bool = True
+
+    def keeps(self, s: Statement) -> bool:
+        return ((self.start is None or s.date >= self.start)
+                and (self.end is None or s.date <= self.end)
+                and (not self.speakers or s.speaker in self.speakers)
+                and (self.region is None or self.region in s.regions)
+                and (self.proposal is None or self.proposal in s.proposals))
+
+
+def statements(catalog: Catalog, f: StatementFilter = StatementFilter()) -> list[Statement]:
+    kept = [s for s in catalog.statements if f.keeps(s)]
+    return sorted(kept, key=lambda s: (s.date, s.id), reverse=f.newest_first)
+
+
+def speakers(catalog: Catalog) -> list[str]:
+    return sorted({s.speaker for s in catalog.statements})
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent- and apostrophe-free form for name matching."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return "".join(c for c in text if c.isalnum() or c == " ").strip()
+
+
+def find_regions(catalog: Catalog, text: str) -> list[str]:
+    """Region ids whose id, name (en/uk/ru) or alias matches `text`; groups expand."""
+    needle = fold(text)
+    if not needle:
+        return []
+    exact = _matches(catalog, needle, lambda name: fold(name) == needle)
+    return exact or _matches(catalog, needle, lambda name: needle in fold(name))
+
+
+def _matches(catalog: Catalog, needle: str, hit) -> list[str]:
+    out = [r.id for r in catalog.regions if fold(r.id) == needle or any(map(hit, r.names))]
+    for g in catalog.groups:
+        if any(map(hit, g.names)) or fold(g.id) == needle:
+            out += [rid for rid in g.members if rid not in out]
+    return out
+
+
+def find_proposals(catalog: Catalog, text: str) -> list[str]:
+    needle = fold(text)
+    return [p.id for p in proposals_by_date(catalog)
+            if needle and (needle in fold(p.title) or needle in fold(p.short_title)
+                           or needle == fold(p.id))]
+
+
+def lineage(catalog: Catalog, proposal_id: str) -> list[tuple[str, str]]:
+    """(relation, other proposal id) pairs, both directions."""
+    p = catalog.proposal(proposal_id)
+    if p is None:
+        return []
+    out = [(rel, getattr(p, rel)) for rel in ("revises", "counters", "derived_from")
+           if getattr(p, rel)]
+    inverse = {"revises": "revised by", "counters": "countered by",
+               "derived_from": "source of"}
+    for other in proposals_by_date(catalog):
+        for rel, name in inverse.items():
+            if getattr(other, rel) == proposal_id:
+                out.append((name, other.id))
+    return out
+
+
+def versions_chain(catalog: Catalog, proposal_id: str) -> Sequence[str]:
+    """The revision chain through a proposal, oldest first (28 points -> ... -> 20 points)."""
+    chain, seen = [proposal_id], {proposal_id}
+    p = catalog.proposal(proposal_id)
+    while p and p.revises and p.revises not in seen:
+        chain.insert(0, p.revises)
+        seen.add(p.revises)
+        p = catalog.proposal(p.revises)
+    tail = proposal_id
+    while True:
+        nxt = next((o.id for o in catalog.proposals if o.revises == tail and o.id not in seen),
+                   None)
+        if nxt is None:
+            return chain
+        chain.append(nxt)
+        seen.add(nxt)
+        tail = nxt

@@ -1,0 +1,101 @@
+"""Catalog answers -> static map scenes (PNG/PDF), for downloads and briefing handouts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+from claims_atlas.core import geo, query
+from claims_atlas.core.export import CATALOG_CREDIT
+from claims_atlas.core.models import STATUS_LABELS, Briefing, Catalog, Scene
+from claims_atlas.render.html import fmt_date
+from claims_atlas.render.static_map import MapScene, render_pdf, render_png, render_pngs
+
+MAX_SOURCES = 4
+
+
+def _short(ev) -> str:
+    if ev.document:
+        return f"document {ev.document}"
+    host = (urlparse(ev.url or "").hostname or "").removeprefix("www.")
+    state = " [state media]" if ev.state_media else ""
+    date = f", {fmt_date(ev.date)}" if ev.date else ""
+    return f"{ev.outlet} ({host}){state}{date}"
+
+
+def _sources(catalog: Catalog, proposal_id: str) -> list[str]:
+    seen = list(dict.fromkeys(_short(ev) for ev in query.proposal_evidence(catalog, proposal_id)))
+    more = len(seen) - MAX_SOURCES
+    out = seen[:MAX_SOURCES] + ([f"… and {more} more sources in the catalog"] if more > 0 else [])
+    return ["Sources: " + "; ".join(out)]
+
+
+def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, str] | None):
+    """(occupied geometry, split geometries, credit) for a scene with a control snapshot."""
+    if control_key is None:
+        return None, {}, None
+    from claims_atlas.core import control
+
+    date, source = control_key
+    info = control.find_snapshot(source, date)
+    occupied = control.load_snapshot(info)
+    regions = geo.regions_frame()
+    land = control.land_of(list(regions.geometry))
+    splits = {}
+    for rid, shown in ((r.id, query.shown_for(catalog, proposal_id, r.id))
+                       for r in catalog.regions):
+        if len(shown) == 2:
+            russian, ukrainian = control.split_region(regions.loc[rid].geometry, occupied, land)
+            splits[rid] = [(shown[0].disposition, russian), (shown[1].disposition, ukrainian)]
+    return occupied, splits, info.credit
+
+
+def scene_for(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = (),
+              caption: str = "", compare: str | None = None,
+              control: tuple[str, str] | None = None, number: str = "") -> MapScene:
+    p = catalog.proposal(proposal_id)
+    disps = query.dispositions(catalog, proposal_id)
+    occupied, splits, credit = control_parts(catalog, proposal_id, control)
+    subtitle = number
+    if compare:
+        changed = [r.name for r in query.compare(catalog, compare, proposal_id) if r.changed]
+        subtitle = (f"{number} · " if number else "") + (
+            f"compared with {catalog.proposal(compare).title}: "
+            f"{len(changed)} region(s) changed" + (f" ({', '.join(changed)})" if changed else ""))
+    sources = _sources(catalog, proposal_id) + [geo.ATTRIBUTION + " " + CATALOG_CREDIT]
+    if credit:
+        sources.insert(0, credit)
+    return MapScene(
+        title=p.title, dispositions=disps, caption=caption or p.summary,
+        highlight=tuple(highlight), subtitle=subtitle,
+        date_line=f"{fmt_date(p.date, p.date_precision)} · status: "
+                  f"{STATUS_LABELS.get(p.status, p.status)} · {p.sponsor}",
+        source_lines=tuple(sources), control=occupied, split_geoms=splits,
+        labels={rid: catalog.region(rid).name_en for rid, ds in disps.items()
+                if ds != ["not_addressed"]})
+
+
+def deck_scenes(catalog: Catalog, deck: Briefing) -> list[MapScene]:
+    total = len(deck.scenes)
+    return [scene_for(catalog, s.proposal, s.regions, s.caption, s.compare, s.control,
+                      number=f"{deck.title} · scene {i} of {total}")
+            for i, s in enumerate(deck.scenes, 1)]
+
+
+def proposal_png(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = ()) -> bytes:
+    return render_png(scene_for(catalog, proposal_id, highlight), geo.regions_frame(),
+                      geo.neighbours_frame())
+
+
+def scene_png(catalog: Catalog, scene: Scene, label: str = "") -> bytes:
+    return render_png(scene_for(catalog, scene.proposal, scene.regions, scene.caption,
+                                scene.compare, scene.control, label),
+                      geo.regions_frame(), geo.neighbours_frame())
+
+
+def deck_pdf(catalog: Catalog, deck: Briefing) -> bytes:
+    return render_pdf(deck_scenes(catalog, deck), geo.regions_frame(), geo.neighbours_frame())
+
+
+def deck_pngs(catalog: Catalog, deck: Briefing) -> list[bytes]:
+    return render_pngs(deck_scenes(catalog, deck), geo.regions_frame(), geo.neighbours_frame())

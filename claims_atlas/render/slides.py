@@ -1,0 +1,255 @@
+"""Present mode as HTML strings: the scene's header, caption, what changed, legend, sources,
+a region's detail in big type, the full-screen style sheet and the key-stepping script.
+
+Every catalog string passes through `esc`; the style sheet and the script are constants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlparse
+
+from claims_atlas.core import query, vocab
+from claims_atlas.core.models import STATUS_LABELS, Briefing, Catalog, Scene
+from claims_atlas.render.html import (
+    esc,
+    fmt_date,
+    legend_html,
+    region_detail_html,
+    shown_html,
+    swatch,
+)
+from claims_atlas.render.map import js_json
+
+MAP_HEIGHT = 820  # px, before the style sheet stretches the map to the bottom of the screen
+MAX_SOURCES = 4
+SHORT_PARTS = {"whole": "", "russian_held": "Russian-held part",
+               "ukrainian_held": "Ukrainian-held part"}
+
+# Keys: the style sheet and the script find the buttons and the map's container by the
+# `st-key-<key>` class Streamlit gives them (the map's iframe is styled only in MAP_BOX).
+NEXT, PREV, BACK, MAP_BOX = "present_next", "present_prev", "present_back", "present_mapbox"
+STEP_KEYS = {"ArrowRight": NEXT, "PageDown": NEXT, "ArrowLeft": PREV, "PageUp": PREV,
+             "Escape": BACK, "Backspace": BACK}
+
+CSS = """
+<style>
+[data-testid="stSidebar"],[data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"],[data-testid="stHeader"],[data-testid="stToolbar"],
+[data-testid="stDecoration"],[data-testid="stStatusWidget"],[data-testid="stMainMenu"],
+[data-testid="stAppDeployButton"],[data-testid="stBottom"],footer,#MainMenu{display:none!important}
+.stApp{background:#ffffff;color:#000}
+[data-testid="stMain"]{font-size:22px}
+[data-testid="stMainBlockContainer"]{padding:14px 28px 0 28px!important;max-width:none!important}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]{gap:.55rem}
+.st-key-present_keys{display:none}
+.st-key-present_mapbox iframe{height:max(520px,calc(100vh - 176px))!important}
+.deck-top{display:flex;align-items:flex-end;justify-content:space-between;gap:24px;
+  border-bottom:3px solid #000;padding-bottom:8px}
+.deck-top .deck-name{font-size:20px;font-weight:600;letter-spacing:.06em;text-transform:uppercase;
+  color:#222;margin:0 0 2px 0}
+.deck-top h1{font-size:40px;line-height:1.12;font-weight:750;margin:0;padding:0;color:#000}
+.deck-top .meta{font-size:22px;color:#111;margin:6px 0 0 0}
+.deck-top .status{font-size:18px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;
+  border:2px solid #000;border-radius:6px;padding:1px 8px;margin-right:6px;vertical-align:2px}
+.scene-no{flex:none;font-size:34px;font-weight:800;background:#000;color:#fff;border-radius:10px;
+  padding:6px 18px;font-variant-numeric:tabular-nums;white-space:nowrap}
+.scene-caption{font-size:28px;line-height:1.32;font-weight:500;color:#000;margin:0;
+  border-left:8px solid #000;padding:2px 0 2px 16px}
+.scene-panel h4{font-size:20px;font-weight:800;text-transform:uppercase;letter-spacing:.05em;
+  margin:0 0 6px 0;padding:0;color:#000}
+.scene-panel ul.changes{list-style:none;margin:0!important;padding:0!important;font-size:21px;
+  line-height:1.3}
+.changes .side{white-space:nowrap}
+.changes li{margin:0 0 8px 0}
+.changes .arrow{font-weight:800;padding:0 4px}
+.changes b{font-weight:750}
+.scene-panel .also{font-size:19px;margin:2px 0 0 0;color:#111}
+.changes .swatch,.present-legend .swatch{width:36px!important;height:24px!important;
+  border:1.5px solid #000!important;vertical-align:-4px;margin-right:4px}
+.present-legend .legend h4{display:none}
+.present-legend .legend-row{gap:12px;margin:0 0 6px 0;font-size:22px;line-height:1.2}
+.present-legend .legend-row small,.present-legend .legend-row br{display:none}
+.scene-sources{font-size:17px;line-height:1.35;color:#222;margin:0}
+.present-notices .notices{font-size:22px;margin:0}
+.stButton button,.stDownloadButton button{min-height:52px;border:2px solid #000;
+  border-radius:8px;color:#000}
+.stButton button p,.stDownloadButton button p{font-size:22px;font-weight:650}
+.st-key-present_pdf button,.st-key-present_png button,.st-key-present_exit button{
+  min-height:44px;padding:4px 8px}
+.st-key-present_pdf button p,.st-key-present_png button p,.st-key-present_exit button p{
+  font-size:18px}
+.st-key-present_next button{background:#000;color:#fff}
+.st-key-present_next button p{color:#fff}
+.stButton button:disabled{background:#fff;border-color:#bbb}
+.stButton button:disabled p{color:#888}
+.st-key-present_detail{position:fixed;inset:20px 36px;z-index:999990;background:#fff;
+  border:3px solid #000;border-radius:12px;box-shadow:0 10px 50px rgba(0,0,0,.45);
+  padding:22px 36px 28px 36px;overflow:auto;width:auto!important}
+.present-region{font-size:22px;line-height:1.4;color:#000}
+.present-region .kicker{font-size:20px;font-weight:700;text-transform:uppercase;
+  letter-spacing:.05em;margin:0 0 4px 0}
+.present-region h3{font-size:36px;line-height:1.15;margin:0 0 12px 0;padding:0}
+.present-region table.detail th,.present-region table.detail td{border-top:2px solid #999;
+  padding:10px 12px;font-size:22px;vertical-align:top}
+.present-region table.detail th{width:26%}
+.present-region tr.current{background:#fff3b0}
+.present-region p,.present-region li{font-size:20px}
+.present-region ul.evidence,.present-region ul.evidence li{font-size:17px}
+.present-region .now{border:3px solid #000;border-radius:10px;padding:10px 16px;margin:0 0 16px 0;
+  background:#fff3b0}
+.present-region .now b{font-size:22px}
+.present-region h4{font-size:20px;text-transform:uppercase;letter-spacing:.05em;margin:8px 0}
+.present-region .swatch{width:36px!important;height:24px!important;vertical-align:-4px}
+@media (max-height:820px){
+  [data-testid="stMain"]{font-size:18px}
+  .deck-top .deck-name{font-size:15px}.deck-top h1{font-size:28px}.deck-top .meta{font-size:17px}
+  .scene-no{font-size:24px;padding:4px 12px}
+  .scene-caption{font-size:21px;border-left-width:6px}
+  .scene-panel h4{font-size:15px}.scene-panel ul.changes{font-size:16px}
+  .scene-panel .also{font-size:15px}
+  .present-legend .legend-row{font-size:17px;margin:0 0 3px 0}
+  .changes .swatch,.present-legend .swatch{width:27px!important;height:18px!important}
+  .scene-sources{font-size:14px}
+  .stButton button,.stDownloadButton button{min-height:40px}
+  .stButton button p,.stDownloadButton button p{font-size:17px}
+  .st-key-present_pdf button p,.st-key-present_png button p,.st-key-present_exit button p{
+    font-size:14px}
+  .st-key-present_mapbox iframe{height:max(400px,calc(100vh - 128px))!important}
+}
+</style>
+"""
+
+KEYS_SCRIPT = "<script>(function(){var KEYS=" + js_json(STEP_KEYS) + """;
+if(window.__claimsDeckKeys){return;}window.__claimsDeckKeys=true;
+var main=document;
+function press(e){
+  if(e.defaultPrevented||e.altKey||e.ctrlKey||e.metaKey){return;}
+  var t=e.target,tag=t&&t.tagName;
+  if(tag==="INPUT"||tag==="TEXTAREA"||tag==="SELECT"||(t&&t.isContentEditable)){return;}
+  var key=KEYS[e.key];if(!key){return;}
+  var bs=main.querySelectorAll(".st-key-"+key+":not([data-stale=true]) button");
+  var b=bs.length?bs[bs.length-1]:main.querySelector(".st-key-"+key+" button");
+  if(!b||b.disabled){return;}
+  e.preventDefault();b.click();}
+main.addEventListener("keydown",press,true);
+function attach(f){try{var d=f.contentWindow&&f.contentWindow.document;
+  if(!d||!d.body){return;}
+  if(!d.__claimsDeckKeys){d.__claimsDeckKeys=true;d.addEventListener("keydown",press,true);}
+  if(d.getElementById("claims-present-style")){return;}
+  var s=d.createElement("style");s.id="claims-present-style";
+  s.textContent=".claims-legend{display:none!important}#map_div{height:100vh!important}"+
+    ".leaflet-tooltip{font-size:22px!important;max-width:460px!important;padding:8px 12px}"+
+    ".leaflet-interactive:focus{outline:none}";
+  (d.head||d.documentElement).appendChild(s);}catch(err){}}
+function hook(){main.querySelectorAll(".st-key-present_mapbox iframe")
+  .forEach(function(f){attach(f);if(!f.__claimsDeckHooked){f.__claimsDeckHooked=true;
+    f.addEventListener("load",function(){attach(f);});}});}
+var queued=false;
+new MutationObserver(function(){if(queued){return;}queued=true;
+  requestAnimationFrame(function(){queued=false;hook();});})
+  .observe(main.body,{childList:true,subtree:true});
+hook();})();</script>"""
+
+
+def top_html(catalog: Catalog, deck: Briefing, number: int, proposal_id: str) -> str:
+    """Deck title, the proposal's title, status, sponsor and date, and "3 / 6"."""
+    p = catalog.proposal(proposal_id)
+    status = STATUS_LABELS.get(p.status, p.status)
+    return (f'<div class="deck-top" data-testid="deck-top" data-proposal="{esc(p.id)}">'
+            f'<div><p class="deck-name">{esc(deck.title)}</p><h1>{esc(p.title)}</h1>'
+            f'<p class="meta"><span class="status status-{esc(p.status)}">{esc(status)}</span>'
+            f' {esc(p.sponsor)} · {esc(fmt_date(p.date, p.date_precision))}</p></div>'
+            f'<div class="scene-no" data-testid="scene-indicator" '
+            f'aria-label="scene {number} of {len(deck.scenes)}">'
+            f'{number} / {len(deck.scenes)}</div></div>')
+
+
+def caption_html(scene: Scene) -> str:
+    return f'<p class="scene-caption" data-testid="scene-caption">{esc(scene.caption)}</p>'
+
+
+def _by_part(shown) -> dict[str, str]:
+    """Part -> disposition, a 'whole' provision counting for both parts."""
+    out = {s.part: s.disposition for s in shown}
+    if set(out) == {"whole"}:
+        return {"russian_held": out["whole"], "ukrainian_held": out["whole"], "whole": out["whole"]}
+    return out
+
+
+def changes(catalog: Catalog, before: str, after: str) -> list[tuple[str, str, str, str]]:
+    """(region id, label, disposition before, disposition after) for each change, a region
+    changed part by part named once per part ("Donetsk (Russian-held part)")."""
+    out = []
+    for row in query.compare(catalog, before, after):
+        if not row.changed:
+            continue
+        a, b = _by_part(row.a), _by_part(row.b)
+        if "whole" in a and "whole" in b:
+            out.append((row.region, row.name, a["whole"], b["whole"]))
+            continue
+        for part in ("russian_held", "ukrainian_held"):
+            old, new = (x.get(part, vocab.NOT_ADDRESSED) for x in (a, b))
+            if old != new:
+                out.append((row.region, f"{row.name} ({SHORT_PARTS[part]})", old, new))
+    return out
+
+
+def changes_html(catalog: Catalog, before: str, after: str, focus: Sequence[str] = ()) -> str:
+    """What changed from proposal `before` to `after`: the regions in `focus` (all when
+    empty) grouped by change, with swatches; the other changed regions named in one line."""
+    rows = changes(catalog, before, after)
+    shown = [r for r in rows if not focus or r[0] in focus]
+    rest = list(dict.fromkeys(catalog.region(r[0]).name_en for r in rows if r not in shown))
+    groups: dict[tuple[str, str], list[str]] = {}
+    for _rid, label, old, new in shown:
+        groups.setdefault((old, new), []).append(label)
+    items = "".join(
+        f'<li><span class="side">{swatch(old)}{esc(vocab.get(old).short)}</span>'
+        f'<span class="arrow">→</span><span class="side">{swatch(new)}'
+        f'{esc(vocab.get(new).short)}</span>'
+        f'<br><b>{esc(", ".join(labels))}</b></li>'
+        for (old, new), labels in groups.items())
+    if not rows:
+        items = "<li>No region changes.</li>"
+    also = (f'<p class="also">Also changed: {esc(", ".join(rest))}.</p>' if rest else "")
+    return (f'<div class="scene-panel" data-testid="scene-changes">'
+            f'<h4>Changed from {esc(catalog.proposal(before).label)}</h4>'
+            f'<ul class="changes">{items}</ul>{also}</div>')
+
+
+def legend_panel_html(catalog: Catalog, proposal_id: str) -> str:
+    legend = legend_html(query.legend(catalog, [proposal_id]), "What the colours mean")
+    return (f'<div class="scene-panel present-legend" data-testid="present-legend">'
+            f'<h4>What the colours mean</h4>{legend}</div>')
+
+
+def _outlet(ev) -> str:
+    if ev.document:
+        return f"document {ev.document}"
+    host = (urlparse(ev.url or "").hostname or "").removeprefix("www.")
+    return f"{ev.outlet or host}{' [state media]' if ev.state_media else ''}"
+
+
+def sources_html(catalog: Catalog, proposal_id: str) -> str:
+    """The outlets the proposal's map rests on (the first few), for the foot of the panel."""
+    seen = list(dict.fromkeys(_outlet(ev)
+                              for ev in query.proposal_evidence(catalog, proposal_id)))
+    more = len(seen) - MAX_SOURCES
+    tail = f" and {more} more" if more > 0 else ""
+    return (f'<p class="scene-sources" data-testid="scene-sources"><b>Sources:</b> '
+            f'{esc("; ".join(seen[:MAX_SOURCES]) + tail)}. Region detail on click.</p>')
+
+
+def region_html(catalog: Catalog, region_id: str, proposal_id: str, number: int) -> str:
+    """A region's detail in big type, the current scene's proposal marked."""
+    detail = region_detail_html(catalog, region_id)
+    marker = f'<tr data-proposal="{esc(proposal_id)}">'
+    detail = detail.replace(marker, f'<tr class="current" data-proposal="{esc(proposal_id)}">')
+    p = catalog.proposal(proposal_id)
+    now = (f'<div class="now" data-testid="region-now"><b>In this scene, {esc(p.title)}:</b>'
+           f'{shown_html(query.shown_for(catalog, proposal_id, region_id))}</div>')
+    head, sep, table = detail.partition("</h3>")
+    return (f'<div class="present-region" data-testid="present-region">'
+            f'<p class="kicker">Region detail · Esc returns to scene {number}</p>'
+            f'{head}{sep}{now}<h4>What every proposal says</h4>{table}</div>')
