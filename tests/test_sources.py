@@ -174,3 +174,46 @@ def test_report_names_what_each_item_rests_on(make_seeds):
     assert {p["id"] for p in plan["provisions"]} == {"plan-a/UA-14/russian_held",
                                                      "plan-a/UA-14/ukrainian_held"}
     assert rep["unclassified_hosts"] == ["example.org"]
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from claims_atlas.cli import main
+
+    return CliRunner().invoke(main, ["sources", *args], catch_exceptions=False)
+
+
+def test_cli_json_lists_every_proposal_and_statement(catalog):
+    result = _cli("--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [p["id"] for p in data["proposals"]] == [p.id for p in catalog.proposals]
+    assert [s["id"] for s in data["statements"]] == [s.id for s in catalog.statements]
+    assert {i["basis"] for i in [*data["proposals"], *data["statements"]]} <= set(S.BASES)
+    expected = S.report(catalog)
+    assert data == json.loads(json.dumps(expected))
+
+
+def test_cli_weak_table_hides_items_with_a_wire_or_original(make_seeds):
+    seeds = make_seeds()
+    result = _cli("--weak", "--seeds", str(seeds))
+    assert result.exit_code == 0, result.output
+    assert "minister-no-deal" in result.output and "plan-a/UA-14/russian_held" in result.output
+    assert "hosts to classify" in result.output and "example.org" in result.output
+    strong = make_seeds({"statements/all.yaml": """\
+        - id: wire-backed
+          date: 2025-11-21
+          speaker: A
+          role: B
+          quote: x
+          concerns: {proposals: [plan-a]}
+          stance: rejects
+          evidence:
+            - url: https://apnews.com/article/1
+              outlet: AP
+              date: 2025-11-21
+              quote: x
+        """})
+    result = _cli("--weak", "--format", "json", "--seeds", str(strong))
+    assert json.loads(result.output)["statements"] == []
