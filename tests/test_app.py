@@ -196,3 +196,35 @@ def test_the_map_comes_first_and_the_rest_with_its_first_answer():
     at.run()
     assert at.radio(key="proposal").value == "us-28-point-plan"
     assert 'data-testid="timeline"' in html_text(at)
+
+
+def test_bibliography_page_lists_filters_and_exports():
+    import re
+
+    from claims_atlas.core import sources as src
+
+    at = drawn_app().run()
+    at.switch_page("app_pages/bibliography.py").run()
+    assert not at.exception
+    catalog = cat.load_catalog()
+    everything = src.bibliography(catalog)
+    text = html_text(at)
+    share = round(100 * src.counts(catalog).share(*src.STRONG))
+    words = " ".join(re.sub(r"<[^>]+>", "", text).split())
+    assert f"{share} % of evidence from wire services or the original outlet" in words
+    assert text.count('class="bib-row') == len(everything)
+    for s in everything:
+        if s.url:
+            assert text.count(f'data-url="{s.url}"') == 1
+    assert 'data-citer="us-28-point-plan/UA-14/russian_held"' in text
+    at.selectbox(key="bib_state").set_value("state media only").run()
+    text = html_text(at)
+    state = [s for s in everything if s.state_media]
+    assert text.count('class="bib-row') == len(state)
+    assert "state media" in text and "kyivindependent.com" not in text
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Bibliography (CSV)", "Bibliography (CSL-JSON, for Zotero)"]
+    at.selectbox(key="bib_state").set_value("any").run()
+    at.selectbox(key="bib_proposal").set_value("us-28-point-plan").run()
+    cited = src.filter_sources(everything, proposal="us-28-point-plan")
+    assert html_text(at).count('class="bib-row') == len(cited) < len(everything)

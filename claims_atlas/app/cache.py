@@ -52,6 +52,14 @@ def map_png(_catalog: Catalog, key: tuple, proposal_id: str, highlight: tuple[st
     return handouts.proposal_png(_catalog, proposal_id, highlight)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def bibliography(_catalog: Catalog, key: tuple) -> list:
+    """core.sources.bibliography, once per catalog version."""
+    from claims_atlas.core import sources
+
+    return sources.bibliography(_catalog)
+
+
 def key(c: Catalog) -> tuple:
     """A hashable stand-in for the catalog in cache keys."""
     return cat.catalog_fingerprint(c.seeds_dir)

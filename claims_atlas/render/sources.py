@@ -1,0 +1,62 @@
+"""The bibliography as HTML: a Jinja2 template with autoescape, links checked for scheme.
+
+Every catalog string reaches the markup through autoescape (text and attributes); outside
+URLs pass `html.safe_url` (http(s) only) and the app's own links are built with urlencode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+import jinja2
+
+from claims_atlas.core import sources as src
+from claims_atlas.render.html import DOCUMENTS_PAGE, safe_url
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAP_PAGE = "./"
+PLURALS = {src.WIRE: "wire services", src.ORIGINAL: "original outlets",
+           src.REPUBLISHER: "re-publishers", src.STATE_MEDIA: "state media",
+           src.UNKNOWN: "unclassified hosts"}
+GROUPS = (("proposal", "Proposals"), ("provision", "Provisions"), ("statement", "Statements"))
+
+
+@cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True)
+
+
+def citer_href(c: src.Citer) -> str:
+    """The app link that shows a citing item: the map on the proposal (and region), or the
+    map with the statement picked out in the timeline."""
+    if c.kind == "statement":
+        return f"{MAP_PAGE}?{urlencode({'statement': c.id})}"
+    params = {"proposal": c.proposal}
+    if c.kind == "provision" and c.region:
+        params["region"] = c.region
+    return f"{MAP_PAGE}?{urlencode(params)}"
+
+
+def _row(s: src.Source) -> dict:
+    groups = [(label, [{"id": c.id, "label": c.label, "href": citer_href(c)}
+                       for c in s.citing(kind)])
+              for kind, label in GROUPS if s.citing(kind)]
+    return {"id": s.id, "kind": s.kind, "outlet": s.outlet, "title": s.title, "wire": s.wire,
+            "date": s.date, "language": s.language, "state_media": s.state_media,
+            "url": s.url, "href": safe_url(s.url),
+            "doc_href": f"{DOCUMENTS_PAGE}?{urlencode({'doc': s.document})}"
+            if s.document else None, "groups": groups}
+
+
+def bibliography_html(sources: Sequence[src.Source], counts: src.Counts) -> str:
+    """The counts line and one table row per source (outlet, title, URL, kind, wire, date,
+    language, citing items linked). `counts` describes the whole catalog, not the filter."""
+    shares = [(k, counts.share(k)) for k in (src.REPUBLISHER, src.STATE_MEDIA, src.UNKNOWN)
+              if counts.by_kind.get(k)]
+    return _env().get_template("bibliography.html").render(
+        rows=[_row(s) for s in sources], counts=counts, strong=counts.share(*src.STRONG),
+        shares=shares, labels=src.KIND_LABELS, plurals=PLURALS, pct=lambda x: f"{round(100 * x)} %")
