@@ -120,7 +120,8 @@ def test_sources_page_highlights_the_passage():
     at.query_params["quote"] = "It is better to negotiate, and this should be done now"
     at.switch_page("app_pages/documents.py").run()
     assert not at.exception
-    assert '<mark id="passage" data-testid="passage">It is better to negotiate' in html_text(at)
+    assert '<mark id="passage" class="passage" data-testid="passage" tabindex="-1">It is better' \
+        ' to negotiate' in html_text(at)
 
 
 def test_about_page():
@@ -228,3 +229,25 @@ def test_bibliography_page_lists_filters_and_exports():
     at.selectbox(key="bib_proposal").set_value("us-28-point-plan").run()
     cited = src.filter_sources(everything, proposal="us-28-point-plan")
     assert html_text(at).count('class="bib-row') == len(cited) < len(everything)
+
+
+def test_a_statements_passages_are_all_marked_with_a_way_back():
+    catalog = cat.load_catalog()
+    s = catalog.statement("umerov-2025-11-21-red-lines")
+    quotes = [e.quote for e in s.evidence if e.document]
+    assert len(quotes) == 2
+    at = drawn_app()
+    at.run()
+    at.query_params["doc"] = "seed-2025-11-21-umerov-peskov"
+    at.query_params["quote"] = quotes
+    at.query_params["from"] = s.id
+    at.query_params["back"] = "proposal=geneva-framework-2025-11&tl_speaker=Rustem+Umerov&evil=1"
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    text = html_text(at)
+    assert text.count('class="passage" data-testid="passage"') == 2
+    assert text.count("<mark id=\"passage\"") == 1
+    assert ('href="./?proposal=geneva-framework-2025-11&tl_speaker=Rustem%20Umerov'
+            f'&statement={s.id}"') in text
+    assert "evil" not in text
+    assert any("scrollIntoView" in str(e.proto.body) for e in at.get("html"))

@@ -15,6 +15,7 @@ from claims_atlas.core.models import Catalog
 
 PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
 DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
+FROM, BACK, STATEMENT = "from", "back", "statement"  # a passage's way back
 MODES = ("explore", "present")
 _READ = "_claims_url_read"
 _LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
@@ -141,3 +142,12 @@ def first_run() -> bool:
         return False
     st.session_state[_READ] = True
     return True
+
+
+
+def picked_statement(catalog: Catalog) -> tuple[str | None, list[str]]:
+    """The statement the URL asks the timeline to bring into view, and notices."""
+    sid = _param(STATEMENT)
+    if sid is None or catalog.statement(sid):
+        return sid, []
+    return None, [f"Unknown statement {sid!r} in the link: none picked out."]

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from urllib.parse import quote as urlquote
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 from claims_atlas.core import query, vocab
 from claims_atlas.core.models import (
@@ -21,9 +20,9 @@ from claims_atlas.core.models import (
     Proposal,
     Statement,
 )
+from claims_atlas.render import passage
 from claims_atlas.render.map import ink, js_json
 
-DOCUMENTS_PAGE = "documents"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -48,15 +47,14 @@ def fmt_date(date, precision: str = "day") -> str:
     return f"about {text}" if precision == "about" else text
 
 
-def passage_href(document: str, quote_text: str) -> str:
-    query_string = urlencode({"doc": document, "quote": quote_text}, quote_via=urlquote)
-    return f"{DOCUMENTS_PAGE}?{query_string}"
-
-
-def evidence_html(ev: Evidence) -> str:
-    """A source line with its link: a seeds document passage or an outside page."""
+def evidence_html(ev: Evidence, also: Sequence[str] = (), statement: str | None = None) -> str:
+    """A source line with its link: a seeds document passage or an outside page. A passage
+    link marks `also` (the item's other quotes from the same document) too, and names the
+    citing `statement` so the documents page can lead back to it."""
     if ev.document:
-        link = (f'<a href="{esc(passage_href(ev.document, ev.quote))}" target="_self">'
+        href = passage.passage_href(ev.document, [ev.quote, *also], statement)
+        st_attr = f' data-statement="{esc(statement)}"' if statement else ""
+        link = (f'<a class="passage-link" href="{esc(href)}" target="_self"{st_attr}>'
                 f'source passage</a>')
         return f'<span class="ev">“{esc(ev.quote)}” — {link} ({esc(ev.document)})</span>'
     url = safe_url(ev.url)
@@ -70,8 +68,14 @@ def evidence_html(ev: Evidence) -> str:
     return f'<span class="ev">“{esc(ev.quote)}” — {anchor}{via}{state}{when}{note}</span>'
 
 
-def evidence_list(evidence: Iterable[Evidence]) -> str:
-    items = "".join(f"<li>{evidence_html(e)}</li>" for e in evidence)
+def evidence_list(evidence: Iterable[Evidence], statement: str | None = None) -> str:
+    evidence = list(evidence)
+
+    def also(ev: Evidence) -> list[str]:
+        return [o.quote for o in evidence if o.document and o.document == ev.document
+                and o is not ev]
+
+    items = "".join(f"<li>{evidence_html(e, also(e), statement)}</li>" for e in evidence)
     return f'<ul class="evidence">{items}</ul>' if items else ""
 
 
@@ -142,7 +146,7 @@ def statement_html(catalog: Catalog, s: Statement) -> str:
             f'<div class="who"><b>{esc(s.speaker)}</b>, {esc(s.role)}'
             f'{" (" + esc(s.affiliation) + ")" if s.affiliation else ""}{venue}'
             f' <span class="stance">{esc(s.stance)}</span></div>{words}{about}'
-            f'{evidence_list(s.evidence)}</li>')
+            f'{evidence_list(s.evidence, s.id)}</li>')
 
 
 def timeline_html(catalog: Catalog, statements: Sequence[Statement]) -> str:
@@ -205,20 +209,6 @@ def compare_html(catalog: Catalog, a: str, b: str) -> str:
     return (f'<table class="compare" data-testid="compare"><thead><tr><th>Region</th>'
             f'<th>{esc(pa.title)}</th><th>{esc(pb.title)}</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
-
-
-def document_html(text: str, quote_text: str | None) -> str:
-    """The document's text, escaped, with the quoted passage marked when it is found."""
-    from claims_atlas.core.validate import normalise
-
-    body = esc(text)
-    if quote_text:
-        span = find_passage(text, quote_text, normalise)
-        if span:
-            start, end = span
-            body = (esc(text[:start]) + '<mark id="passage" data-testid="passage">'
-                    + esc(text[start:end]) + "</mark>" + esc(text[end:]))
-    return f'<div class="document-text">{body}</div>'
 
 
 def find_passage(text: str, quote_text: str, normalise) -> tuple[int, int] | None:

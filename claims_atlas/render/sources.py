@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 import jinja2
 
 from claims_atlas.core import sources as src
-from claims_atlas.render.html import DOCUMENTS_PAGE, safe_url
+from claims_atlas.render.html import safe_url
+from claims_atlas.render.passage import DOCUMENTS_PAGE
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAP_PAGE = "./"

@@ -11,6 +11,7 @@ from claims_atlas.core import control_view, geo, query
 from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
+from claims_atlas.render import passage
 
 TIMELINE_PAGE = 60  # statements drawn at once: 5,000 in one block cost seconds in the browser
 
@@ -108,6 +109,8 @@ snapshot = st.session_state[state.CONTROL]
 proposal = catalog.proposal(proposal_id)
 state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot)
 overlay = cache.overlay(snapshots[snapshot]) if snapshot else None  # credit, cached
+picked, picked_notices = state.picked_statement(catalog)  # a passage's way back names it
+view.notices.extend(picked_notices)
 ui.notices(state.link_notices(view.notices))
 search = st.session_state.get("region_search", "")
 if search and not query.find_regions(catalog, search):
@@ -152,6 +155,11 @@ def timeline() -> None:
         st.session_state["tl_filter"] = f
         st.session_state["tl_limit"] = TIMELINE_PAGE
     limit = st.session_state["tl_limit"]
+    at = next((i for i, s in enumerate(shown) if s.id == picked), None)
+    if at is not None and at >= limit:  # draw down to the statement the link picks out
+        limit = st.session_state["tl_limit"] = (at // TIMELINE_PAGE + 1) * TIMELINE_PAGE
+    st.html(passage.timeline_script(picked if at is not None else None),
+            unsafe_allow_javascript=True)
     st.caption(f"{len(shown)} of {len(catalog.statements)} statements"
                + (f" · showing the first {limit}" if len(shown) > limit else ""))
     with st.container(height=900, border=False):
