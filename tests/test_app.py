@@ -251,3 +251,25 @@ def test_a_statements_passages_are_all_marked_with_a_way_back():
             f'&statement={s.id}"') in text
     assert "evil" not in text
     assert any("scrollIntoView" in str(e.proto.body) for e in at.get("html"))
+
+
+def test_region_search_says_what_it_found_groups_highlight_and_choices_offer():
+    at = app()
+    at.text_input(key="region_search").input("Донбас").run()
+    assert not at.exception
+    assert at.selectbox(key="region").value == "UA-14"
+    text = html_text(at)
+    assert 'data-kind="group"' in text and "Donetsk and Luhansk, all highlighted" in text
+    assert '"highlight":["UA-14","UA-09"]' in text  # the map's state: both members marked
+    at.text_input(key="region_search").input("Kyiv").run()
+    assert 'data-kind="choice"' in html_text(at)
+    assert at.selectbox(key="region").value == "UA-14"  # an ambiguous name does not guess
+    labels = [b.label for b in at.button if b.key and b.key.startswith("search_pick_")]
+    assert labels == ["Kyiv (city)", "Kyiv Oblast (oblast)"]
+    at.button(key="search_pick_UA-32").click().run()
+    assert at.selectbox(key="region").value == "UA-32"
+    assert '"highlight":[]' in html_text(at)
+    at.text_input(key="region_search").input("ДНР").run()
+    assert at.selectbox(key="region").value == "UA-14"
+    at.text_input(key="region_search").input("Atlantis").run()
+    assert "No region or place is called “Atlantis”" in html_text(at)

@@ -11,7 +11,7 @@ from claims_atlas.core import control_view, geo, query
 from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
-from claims_atlas.render import passage
+from claims_atlas.render import names, passage
 
 TIMELINE_PAGE = 60  # statements drawn at once: 5,000 in one block cost seconds in the browser
 
@@ -41,9 +41,27 @@ def _region_from_map() -> None:
 
 
 def _region_from_search() -> None:
-    found = query.find_regions(catalog, st.session_state.get("region_search", ""))
-    if found:
-        st.session_state[state.REGION] = found[0]
+    found = query.match_name(catalog, st.session_state.get("region_search", ""))
+    st.session_state["search_match"] = found
+    if found.kind in ("region", "group", "place"):
+        st.session_state[state.REGION] = found.regions[0]
+
+
+def _search_result() -> tuple[str, ...]:
+    """Say what the search found, offer the choices of an ambiguous name; the regions to
+    highlight (a group's members while one of them is selected)."""
+    typed = st.session_state.get("region_search", "")
+    found = st.session_state.get("search_match")
+    if not typed.strip() or found is None:
+        return ()
+    st.html(names.match_html(catalog, typed, found))
+    if found.kind == "choice":
+        for rid in found.regions:
+            st.button(names.region_label(catalog, rid), key=f"search_pick_{rid}",
+                      on_click=lambda rid=rid: st.session_state.update({state.REGION: rid}))
+    if found.kind == "group" and st.session_state[state.REGION] in found.regions:
+        return found.regions
+    return ()
 
 
 snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
@@ -85,6 +103,7 @@ def _downloads(proposal_id: str, region_id: str | None) -> None:
 # of milliseconds before the map's frame could even start (bench/README.md, "first paint").
 full = mapview.answered("map")
 
+highlight: tuple[str, ...] = ()  # a searched group's members
 if full:
     with st.sidebar:
         st.radio("Proposal", ids, key=state.PROPOSAL,
@@ -92,7 +111,8 @@ if full:
         st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
                 unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
-                      on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
+                      on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, ДНР")
+        highlight = _search_result()
         st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
                      key=state.REGION, format_func=_region_label)
         st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
@@ -112,15 +132,13 @@ overlay = cache.overlay(snapshots[snapshot]) if snapshot else None  # credit, ca
 picked, picked_notices = state.picked_statement(catalog)  # a passage's way back names it
 view.notices.extend(picked_notices)
 ui.notices(state.link_notices(view.notices))
-search = st.session_state.get("region_search", "")
-if search and not query.find_regions(catalog, search):
-    ui.notices([f"No region is called {search!r}."])
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
     mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
-                 state=rmap.map_state(catalog, proposal_id, selected=region_id),
+                 state=rmap.map_state(catalog, proposal_id, selected=region_id,
+                                     highlight=highlight),
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
