@@ -217,3 +217,27 @@ def test_cli_weak_table_hides_items_with_a_wire_or_original(make_seeds):
         """})
     result = _cli("--weak", "--format", "json", "--seeds", str(strong))
     assert json.loads(result.output)["statements"] == []
+
+
+def test_bibliography_markup_escapes_catalog_text_and_links_only_http():
+    from claims_atlas.render import sources as rsrc
+
+    evil = S.Source(id="web-x", kind=S.UNKNOWN, outlet='<img src=x onerror="alert(1)">',
+                    wire="", date="2025-11-21", language="en", state_media=False,
+                    url="javascript:alert(1)", title="</td><script>x</script>",
+                    citers=[S.Citer("statement", 'st"1', "<b>who</b>")])
+    out = rsrc.bibliography_html([evil])
+    assert "<img" not in out and "<script>x" not in out and "<b>who" not in out
+    assert 'href="javascript:' not in out
+    assert 'href="./?statement=st%221"' in out
+    assert "&lt;img src=x" in out
+
+
+def test_counts_sentence_names_the_strong_share(catalog):
+    from claims_atlas.render import sources as rsrc
+
+    n = S.counts(catalog)
+    text = " ".join(rsrc.counts_html(n).split())
+    assert (f"<b>{round(100 * n.share(*S.STRONG))} %</b> of evidence from wire services or "
+            f"the original outlet") in text
+    assert f"{round(100 * n.share(S.STATE_MEDIA))} % from state media" in text

@@ -53,11 +53,18 @@ def _row(s: src.Source) -> dict:
             if s.document else None, "groups": groups}
 
 
-def bibliography_html(sources: Sequence[src.Source], counts: src.Counts) -> str:
-    """The counts line and one table row per source (outlet, title, URL, kind, wire, date,
-    language, citing items linked). `counts` describes the whole catalog, not the filter."""
+def counts_html(counts: src.Counts) -> str:
+    """One sentence: how many sources and evidence entries, and the share of evidence from
+    wire services or the original outlet, from re-publishers, from state media."""
     shares = [(k, counts.share(k)) for k in (src.REPUBLISHER, src.STATE_MEDIA, src.UNKNOWN)
               if counts.by_kind.get(k)]
+    return _env().get_template("bibliography_counts.html").render(
+        counts=counts, strong=counts.share(*src.STRONG), shares=shares, plurals=PLURALS,
+        pct=lambda x: f"{round(100 * x)} %")
+
+
+def bibliography_html(sources: Sequence[src.Source]) -> str:
+    """One table row per source: outlet, title, URL, kind, wire, date, language, and the
+    proposals, provisions and statements citing it, linked to the map."""
     return _env().get_template("bibliography.html").render(
-        rows=[_row(s) for s in sources], counts=counts, strong=counts.share(*src.STRONG),
-        shares=shares, labels=src.KIND_LABELS, plurals=PLURALS, pct=lambda x: f"{round(100 * x)} %")
+        rows=[_row(s) for s in sources], labels=src.KIND_LABELS)

@@ -20,6 +20,7 @@ st.caption("Every source the catalog cites, once, with the proposals, provisions
            "statements resting on it. The kind comes from the page's web address: a wire "
            "service, the outlet that reported it, a site re-publishing others' copy, or "
            "state media.")
+st.html(rsrc.counts_html(counts))
 with st.expander("Filter", expanded=False):
     c1, c2 = st.columns(2)
     outlets = c1.multiselect("Outlet", sorted({s.outlet for s in everything}),
@@ -42,4 +43,4 @@ d2.download_button("Bibliography (CSL-JSON, for Zotero)", src.csl_json(shown),
                    file_name="claims-atlas-sources.json",
                    mime="application/vnd.citationstyles.csl+json",
                    on_click="ignore")
-st.html(rsrc.bibliography_html(shown, counts))
+st.html(rsrc.bibliography_html(shown))

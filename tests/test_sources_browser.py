@@ -1,5 +1,5 @@
-"""In the browser: a statement's source passage opens with the quote in view, and Back
-returns to the timeline where the reader was."""
+"""In the browser: a statement's source passage opens with the quote in view, Back returns to
+the timeline where the reader was, and a group name highlights every member on the map."""
 
 from __future__ import annotations
 
@@ -73,4 +73,18 @@ def test_a_passage_far_down_the_document_is_scrolled_to_the_middle(small_page, a
                            f" && ({IN_VIEW})(el); }}")
     assert "It is better to negotiate" in page.locator("mark#passage").inner_text()
     assert page.evaluate("() => document.getElementById('passage').offsetTop") > 768
+    assert page.external == []
+
+
+def test_a_group_name_highlights_every_member_on_the_map(small_page, app_url):
+    page = small_page
+    page.goto(app_url)
+    box = page.get_by_label("Find a region (English, українська, русский, aliases)")
+    box.fill("Донбас")
+    box.press("Enter")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    for region in ("UA-14", "UA-09"):
+        frame.locator(f"path.region-{region}.highlight").wait_for(state="attached")
+    assert frame.locator("path.region.highlight").count() == 2
+    assert "Donetsk and Luhansk" in page.get_by_test_id("search-result").inner_text()
     assert page.external == []
