@@ -241,3 +241,12 @@ def test_counts_sentence_names_the_strong_share(catalog):
     assert (f"<b>{round(100 * n.share(*S.STRONG))} %</b> of evidence from wire services or "
             f"the original outlet") in text
     assert f"{round(100 * n.share(S.STATE_MEDIA))} % from state media" in text
+
+
+def test_cli_prints_the_bibliography_as_csv_and_csl(catalog):
+    sources = S.bibliography(catalog)
+    frame = pd.read_csv(io.StringIO(_cli("--bibliography", "csv").output), dtype=str,
+                        keep_default_na=False)
+    assert list(frame["id"]) == [s.id for s in sources]
+    items = json.loads(_cli("--bibliography", "csl-json").output)
+    assert [i["id"] for i in items] == [s.id for s in sources]

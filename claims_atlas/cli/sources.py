@@ -16,8 +16,11 @@ from claims_atlas.cli.common import load, seeds_option
 @click.option("--weak", is_flag=True,
               help="Only items whose evidence includes neither a wire service nor the "
                    "original outlet.")
+@click.option("--bibliography", "bib", type=click.Choice(["csv", "csl-json"]), default=None,
+              help="Print instead every cited source once (the Bibliography page's table), as "
+                   "CSV or as CSL-JSON for reference managers.")
 @seeds_option
-def sources(fmt: str, weak: bool, seeds: Path | None) -> None:
+def sources(fmt: str, weak: bool, bib: str | None, seeds: Path | None) -> None:
     """Per proposal (and its provisions) and per statement: whether the evidence rests only on
     state media, only on re-publishers, or includes the wire or the original outlet.
 
@@ -28,7 +31,12 @@ def sources(fmt: str, weak: bool, seeds: Path | None) -> None:
     no_evidence; kinds counts evidence entries per source kind."""
     from claims_atlas.core import sources as src
 
-    report = src.report(load(seeds))
+    catalog = load(seeds)
+    if bib:
+        items = src.bibliography(catalog)
+        click.echo(src.to_csv(items) if bib == "csv" else src.csl_json(items), nl=False)
+        return
+    report = src.report(catalog)
     if weak:
         report = _weak_only(report)
     if fmt == "json":
