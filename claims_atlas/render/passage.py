@@ -19,7 +19,7 @@ DOCUMENTS_PAGE = "documents"
 MAP_PAGE = "./"
 # The map's URL parameters a way back may carry (anything else in `back` is dropped).
 BACK_KEYS = ("proposal", "region", "control", "date", "tl_from", "tl_to", "tl_speaker",
-             "tl_region", "tl_proposal", "tl_order")
+             "tl_region", "tl_proposal", "tl_order", "tl_about")
 
 
 def passage_href(document: str, quotes: Sequence[str], statement: str | None = None) -> str:
@@ -77,8 +77,17 @@ def back_href(back: str | None, statement: str | None) -> str | None:
 
 
 def back_link_html(href: str) -> Markup:
-    return Markup('<p class="back"><a href="{}" target="_self" data-testid="back-to-timeline">'
-                  '← Back to the timeline</a></p>').format(href)
+    """The way back, pinned to the bottom corner so it stays at hand while reading."""
+    return (Markup(_BACK_STYLE) + Markup('<a class="back-to-timeline" href="{}" target="_self" '
+                                         'data-testid="back-to-timeline">← Back to the '
+                                         'timeline</a>').format(href))
+
+
+_BACK_STYLE = ("<style>.back-to-timeline{position:fixed;right:24px;bottom:20px;z-index:999;"
+               "background:#fff;border:1px solid #555;border-radius:6px;padding:6px 12px;"
+               "box-shadow:0 1px 4px rgba(0,0,0,.25);text-decoration:none;color:#1a1a1a}"
+               ".back-to-timeline:focus,.back-to-timeline:hover{text-decoration:underline}"
+               "</style>")
 
 
 # No "<" before a letter or digit in these scripts: the page's sanitiser (DOMPurify) drops a
