@@ -58,8 +58,16 @@ MultiPolygon, no properties) or a bare geometry; the DeepStateMap API object
 which only polygons with an occupied ``fill`` count; any GeoJSON of polygons (Feature,
 FeatureCollection, geometry); gzip-compressed forms of these. A FeatureCollection whose
 polygons carry a ``date`` property with several values (a multi-day archive) contributes the
-polygons of the requested date only. Third coordinates are dropped. Invalid input raises
-:class:`ControlImportError` (message "NAME: what is wrong") before anything is written.
+polygons of the requested date only. Third coordinates are dropped. Polygons wholly outside
+Ukraine and its surroundings (BBOX, 20-42°E, 43-56.5°N: DeepStateMap's far-away entries)
+are left out and reported in ``parsed.dropped``/``notes``; polygons partly outside keep their
+inside part. Inputs must be regular files (a pipe or device is refused at once) of at most
+MAX_INPUT_BYTES, and inflate (gzip) to at most MAX_DECODED_BYTES. ``fetch_deepstate``'s
+``timeout`` bounds the whole download, however slowly the server answers. Polygons outside
+the 27 units (sea, Russia, Transnistria) never count in any total: ``SnapshotInfo.area_km2``
+is the occupied area inside the units, ``outside_units_km2`` what was left uncounted.
+Invalid input raises :class:`ControlImportError` (message "NAME: what is wrong") before
+anything is written.
 
 Storage
 -------
@@ -68,7 +76,8 @@ properties {source, date, attribution, imported_at, original_file_sha256};
 ``<cache>/control/index.json``: a listing of them (derived: the snapshot files are the truth,
 and a stale or missing index is rebuilt from them); ``<date>.stats.json`` beside each snapshot:
 the cached arithmetic. <cache> is $CLAIMS_ATLAS_CACHE or ~/.cache/claims-atlas. Every write
-goes to a temp file in the same folder and is renamed over the old file (os.replace).
+goes to a temp file in the same folder and is renamed over the old file (os.replace); temp
+files older than STALE_TMP_SECONDS (left by a killed writer) are swept by the next write.
 """
 
 from __future__ import annotations
@@ -77,7 +86,6 @@ import os  # noqa: F401  (tests patch ctl.os)
 
 from claims_atlas.core.control.areas import (  # noqa: F401
     _stats_cached,
-    read_regions,
     region_stats,
     snapshot_stats,
     totals_of,
@@ -93,7 +101,9 @@ from claims_atlas.core.control.common import (  # noqa: F401
     DEEPSTATE_URL_ENV,
     EQUAL_AREA,
     LIBERATED_FILLS,
+    MAX_DECODED_BYTES,
     MAX_DOWNLOAD_BYTES,
+    MAX_INPUT_BYTES,
     OCCUPIED_FILLS,
     REGIONS_GEOJSON,
     ControlCacheError,
@@ -137,6 +147,7 @@ from claims_atlas.core.control.parse import (  # noqa: F401
     parse_control,
 )
 from claims_atlas.core.control.store import (  # noqa: F401
+    STALE_TMP_SECONDS,
     _atomic_write,
     _load,
     _stamp,
@@ -145,7 +156,14 @@ from claims_atlas.core.control.store import (  # noqa: F401
     import_file,
     list_snapshots,
     load_snapshot,
+    read_input,
     store_snapshot,
+    sweep_tmp,
+)
+from claims_atlas.core.control.units import (  # noqa: F401
+    inside_outside_km2,
+    read_regions,
+    units_land,
 )
 from claims_atlas.core.vocab import (  # noqa: F401
     MOVE_RULES,

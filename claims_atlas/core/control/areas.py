@@ -28,6 +28,7 @@ from claims_atlas.core.control.geometry import (
     land_of,
 )
 from claims_atlas.core.control.store import _atomic_write, _load, _stamp, _stats_path
+from claims_atlas.core.control.units import read_regions
 
 
 def _frame_rows(regions_gdf) -> list[tuple[str, str, Any]]:
@@ -77,24 +78,6 @@ def totals_of(rows: list[dict], snapshot_geom=None) -> dict:
 
 
 # --- regions file, cached stats ------------------------------------------------------------
-
-
-def read_regions(path: str | os.PathLike | None = None):
-    """The units as a GeoDataFrame sorted by id (EPSG:4326); RegionsError when unusable."""
-    import geopandas as gpd
-
-    path = Path(path) if path else REGIONS_GEOJSON
-    if not path.is_file():
-        raise RegionsError(f"{path}: missing (the 27 units; rebuild geodata or pass --regions)")
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types
-        raise RegionsError(f"{path}: not a readable GeoJSON ({exc})") from None
-    if "id" not in gdf.columns:
-        raise RegionsError(f"{path}: no 'id' property on the units")
-    if gdf.crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
-    return gdf.sort_values("id").reset_index(drop=True)
 
 
 @lru_cache(maxsize=16)

@@ -36,6 +36,10 @@ CONTESTED_FILLS = frozenset({"#bcaaa4"})
 DEEPSTATE_FILLS = OCCUPIED_FILLS | LIBERATED_FILLS | CONTESTED_FILLS
 
 MAX_DOWNLOAD_BYTES = 200 * 1024 * 1024
+# The most JSON text one input may hold (after gzip inflation): a real DeepStateMap day is
+# ~0.1 MB as an archive file and a few MB from the API; parsing costs ~10x its size in memory.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
+MAX_INPUT_BYTES = MAX_DECODED_BYTES  # a file to import, as stored (gzip or not)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 # --- errors --------------------------------------------------------------------------------
@@ -75,7 +79,8 @@ class SnapshotInfo:
     attribution: str
     path: Path
     imported_at: str = ""
-    area_km2: float | None = None
+    area_km2: float | None = None  # occupied km² inside the 27 units
+    outside_units_km2: float | None = None  # km² of the polygons outside them (not counted)
     original_file_sha256: str = ""
     original_name: str = ""
     kind: str = ""

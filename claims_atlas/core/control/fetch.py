@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import http.client
 import os
 import socket
-import urllib.error
-import urllib.request
+import ssl
+import threading
+import time
+import urllib.parse
 from dataclasses import replace
 
 from claims_atlas import __version__
@@ -37,29 +41,114 @@ def deepstate_url(date: str | dt.date | None = None, base_url: str | None = None
     return f"{base}/history/{int(noon.timestamp())}/geojson"
 
 
-def download(url: str, timeout: float) -> bytes:
-    """GET `url`; ControlFetchError with one line on any failure."""
-    req = urllib.request.Request(url, headers={
-        "User-Agent": f"claims-atlas/{__version__} (control fetch)",
-        "Accept": "application/json"})
+MAX_REDIRECTS = 3
+_OFFLINE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED}
+_CHUNK = 64 * 1024
+
+
+class _Deadline:
+    """Seconds left of the whole fetch, and a cut-off that closes the socket at the end."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.end = time.monotonic() + timeout
+        self.cut = threading.Event()
+
+    def left(self) -> float:
+        return max(0.0, self.end - time.monotonic())
+
+    def passed(self) -> bool:
+        return self.cut.is_set() or time.monotonic() >= self.end
+
+    def guard(self, conn: http.client.HTTPConnection) -> threading.Timer:
+        """Shut the connection's socket when time is up, whatever call is blocked on it."""
+        def cut() -> None:
+            self.cut.set()
+            with contextlib.suppress(OSError, AttributeError):
+                conn.sock.shutdown(socket.SHUT_RDWR)
+        timer = threading.Timer(self.left(), cut)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+
+def _connection(url: str, deadline: _Deadline) -> tuple[http.client.HTTPConnection, str]:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ControlFetchError(f"{url}: only http and https URLs can be fetched")
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    kwargs = {"context": ssl.create_default_context()} if parts.scheme == "https" else {}
+    conn = cls(parts.hostname, parts.port, timeout=max(deadline.left(), 0.001), **kwargs)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return conn, target
+
+
+def _get_once(url: str, deadline: _Deadline) -> tuple[int, str, bytes]:
+    """(status, redirect location or reason, body) of one GET, within the deadline."""
+    conn, target = _connection(url, deadline)
+    timer = None
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http/https only)
-            data = resp.read(MAX_DOWNLOAD_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        raise ControlFetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
-            raise ControlFetchError(f"{url}: no answer within {timeout:g} s") from None
-        raise ControlFetchError(f"cannot reach {url} ({reason}); offline?") from None
+        conn.connect()
+        timer = deadline.guard(conn)
+        conn.request("GET", target, headers={
+            "User-Agent": f"claims-atlas/{__version__} (control fetch)",
+            "Accept": "application/json"})
+        resp = conn.getresponse()
+        if 300 <= resp.status < 400 and resp.getheader("Location"):
+            return resp.status, urllib.parse.urljoin(url, resp.getheader("Location")), b""
+        if resp.status >= 400:
+            return resp.status, resp.reason, b""
+        length = resp.getheader("Content-Length")
+        if length and length.isdigit() and int(length) > MAX_DOWNLOAD_BYTES:
+            raise ControlFetchError(f"{url}: more than {MAX_DOWNLOAD_BYTES >> 20} MB; refused")
+        chunks, size = [], 0
+        while chunk := resp.read1(_CHUNK):
+            size += len(chunk)
+            if size > MAX_DOWNLOAD_BYTES:
+                raise ControlFetchError(f"{url}: more than {MAX_DOWNLOAD_BYTES >> 20} MB; "
+                                        "refused")
+            if deadline.passed():
+                raise TimeoutError
+            chunks.append(chunk)
+        if deadline.passed():
+            raise TimeoutError
+        return resp.status, resp.reason, b"".join(chunks)
+    except (OSError, http.client.HTTPException):
+        if deadline.passed():
+            raise TimeoutError from None
+        raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+        conn.close()
+
+
+def download(url: str, timeout: float) -> bytes:
+    """GET `url` within `timeout` seconds in all (connecting, waiting and reading: a server
+    that trickles bytes is cut off too), following up to MAX_REDIRECTS redirects;
+    ControlFetchError with one line on any failure."""
+    deadline = _Deadline(timeout)
+    current = url
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            status, info, body = _get_once(current, deadline)
+            if 300 <= status < 400:
+                current = info
+                continue
+            if status >= 400:
+                raise ControlFetchError(f"{url}: HTTP {status} {info}")
+            return body
+        raise ControlFetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
     except TimeoutError:
         raise ControlFetchError(f"{url}: no answer within {timeout:g} s") from None
-    except (OSError, http.client.HTTPException, ValueError) as exc:
+    except OSError as exc:  # refused, no route, no such host, TLS failure, ...
+        if isinstance(exc, ConnectionRefusedError | socket.gaierror) or exc.errno in _OFFLINE:
+            raise ControlFetchError(f"cannot reach {url} ({exc}); offline?") from None
         raise ControlFetchError(f"{url}: download failed ({exc or type(exc).__name__})") \
             from None
-    if len(data) > MAX_DOWNLOAD_BYTES:
-        raise ControlFetchError(f"{url}: more than {MAX_DOWNLOAD_BYTES >> 20} MB; refused")
-    return data
+    except (http.client.HTTPException, ValueError) as exc:
+        raise ControlFetchError(f"{url}: download failed ({exc or type(exc).__name__})") \
+            from None
 
 
 def fetch_deepstate(date: str | dt.date | None = None, *, timeout: float = 30.0,

@@ -7,12 +7,11 @@ wrong")`` when the input is unusable. Pure: reads bytes, writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import math
+import zlib
 from typing import Any
 
-import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
@@ -21,6 +20,7 @@ from claims_atlas.core.control.common import (
     CONTESTED_FILLS,
     DEEPSTATE_FILLS,
     LIBERATED_FILLS,
+    MAX_DECODED_BYTES,
     OCCUPIED_FILLS,
     ControlImportError,
     ParsedControl,
@@ -107,22 +107,40 @@ def _fill(props: Any) -> str | None:
     return fill.strip().lower() if isinstance(fill, str) else None
 
 
-def _check_bbox(polys: list[Polygon], where: str) -> None:
+def _outside_message(poly: Polygon, where: str) -> str:
+    """Why `poly` (wholly outside BBOX) is not in Ukraine and its surroundings, with a hint."""
     minx, miny, maxx, maxy = BBOX
+    x, y = shapely.get_coordinates(poly)[0]
+    hint = ""
+    if minx <= y <= maxx and miny <= x <= maxy:
+        hint = "; longitude and latitude look swapped"
+    elif abs(x) > 180 or abs(y) > 90:
+        hint = "; not degrees: GeoJSON must be EPSG:4326 longitude/latitude"
+    return (f"coordinates outside Ukraine and its surroundings ({minx:g}-{maxx:g}°E, "
+            f"{miny:g}-{maxy:g}°N): {where} has ({x:.5g}, {y:.5g}){hint}")
+
+
+def _in_bbox(polys: list[Polygon]) -> tuple[list[Polygon], bool]:
+    """(the polygons clipped to BBOX, whether anything was cut off). A polygon wholly
+    outside is left out; one partly outside keeps its part inside."""
+    frame = shapely.box(*BBOX)
+    kept, cut = [], False
     for poly in polys:
-        coords = shapely.get_coordinates(poly)
-        bad = ~((coords[:, 0] >= minx) & (coords[:, 0] <= maxx)
-                & (coords[:, 1] >= miny) & (coords[:, 1] <= maxy))
-        if bad.any():
-            x, y = coords[np.argmax(bad)]
-            hint = ""
-            if minx <= y <= maxx and miny <= x <= maxy:
-                hint = "; longitude and latitude look swapped"
-            elif abs(x) > 180 or abs(y) > 90:
-                hint = "; not degrees: GeoJSON must be EPSG:4326 longitude/latitude"
-            raise _Bad(f"coordinates outside Ukraine and its surroundings "
-                       f"({minx:g}-{maxx:g}°E, {miny:g}-{maxy:g}°N): {where} has "
-                       f"({x:.5g}, {y:.5g}){hint}")
+        if frame.contains(poly):
+            kept.append(poly)
+            continue
+        cut = True
+        if frame.intersects(poly):
+            kept.extend(_polygons_of(shapely.intersection(poly, frame)))
+    return kept, cut
+
+
+def _name(props: Any) -> str | None:
+    """A feature's label (DeepStateMap's 'uk /// en' names give their English part)."""
+    if not isinstance(props, dict) or not isinstance(props.get("name"), str):
+        return None
+    parts = [p.strip() for p in props["name"].split("///")]
+    return (parts[1] if len(parts) > 1 and parts[1] else parts[0])[:80] or None
 
 
 def _check_crs(obj: dict) -> None:
@@ -156,12 +174,37 @@ def _date_of(value: Any) -> dt.date | None:
     return None
 
 
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    """Inflate gzip data (all members), refusing it as soon as it passes `limit` bytes.
+
+    Inflation is streamed in 1 MB steps (the trailer's declared size can lie), so memory
+    stays near `limit` whatever the input claims.
+    """
+    too_big = f"inflates to more than {limit >> 20} MB; refused (a gzip bomb?)"
+    out = bytearray()
+    rest = raw
+    while rest[:2] == b"\x1f\x8b":  # anything after the last member is ignored
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        tail = rest
+        try:
+            while tail and not d.eof:
+                out += d.decompress(tail, 1 << 20)
+                if len(out) > limit:
+                    raise _Bad(too_big)
+                tail = d.unconsumed_tail
+        except zlib.error as exc:
+            raise _Bad(f"not a readable gzip file ({exc})") from None
+        if not d.eof:
+            raise _Bad("not a readable gzip file (it ends before its end-of-stream marker)")
+        rest = d.unused_data
+    return bytes(out)
+
+
 def _decode(raw: bytes) -> Any:
     if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise _Bad(f"not a readable gzip file ({exc})") from None
+        raw = _gunzip(raw, MAX_DECODED_BYTES)
+    elif len(raw) > MAX_DECODED_BYTES:
+        raise _Bad(f"more than {MAX_DECODED_BYTES >> 20} MB; refused")
     if not raw.strip():
         raise _Bad("empty file")
     try:
@@ -271,6 +314,8 @@ def _parse(raw: bytes, *, date, deepstate, repair) -> ParsedControl:
     polys: list[Polygon] = []
     sources: set[int] = set()  # the features that gave polygons
     had_z = False
+    first_far: str | None = None  # why the first far-away polygon was left out
+    far_names: list[str] = []
 
     def drop(what: str) -> None:
         dropped[what] = dropped.get(what, 0) + 1
@@ -307,15 +352,30 @@ def _parse(raw: bytes, *, date, deepstate, repair) -> ParsedControl:
                 label = where if gtype == "Polygon" else f"{where}, polygon {j}"
                 if _has_z(rings):
                     had_z = True
-                got = _polygon(rings, label, repair)
-                _check_bbox(got, label)
+                found = _polygon(rings, label, repair)
+                got, cut = _in_bbox(found)
+                if cut:
+                    if not got:
+                        drop("far-away polygons")
+                        first_far = first_far or _outside_message(found[0], label)
+                        far_names.append(_name(feat.get("properties")) or label)
+                    else:
+                        notes.append(f"{label}: cut off the part outside Ukraine and its "
+                                     "surroundings")
                 polys.extend(got)
-                sources.add(i)
+                if got:
+                    sources.add(i)
     if unknown_fills:
         notes.append("left out polygons with fill colours not known to mean 'occupied': "
                      + ", ".join(sorted(unknown_fills)))
     if had_z:
         notes.append("dropped the third coordinate")
+    if far_names:
+        notes.append(f"left out {len(far_names)} polygon(s) wholly outside Ukraine and its "
+                     f"surroundings ({BBOX[0]:g}-{BBOX[2]:g}°E, {BBOX[1]:g}-{BBOX[3]:g}°N): "
+                     + "; ".join(sorted(set(far_names))[:8]))
+    if not polys and first_far:
+        raise _Bad(first_far)
     if not polys:
         seen = ", ".join(f"{n} {k}" for k, n in sorted(dropped.items())) or "nothing"
         what = "no occupied polygons" if deepstate else "no polygons"

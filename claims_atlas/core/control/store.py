@@ -11,6 +11,8 @@ import datetime as dt
 import json
 import os
 import re
+import stat
+import time
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -23,10 +25,12 @@ from claims_atlas.core.control.common import (
     _DATE_RE,
     DEEPSTATE_ATTRIBUTION,
     DEEPSTATE_SOURCE,
+    MAX_INPUT_BYTES,
     ControlCacheError,
     ControlImportError,
     ImportResult,
     ParsedControl,
+    RegionsError,
     SnapshotInfo,
     SnapshotNotFound,
     _now,
@@ -37,6 +41,7 @@ from claims_atlas.core.control.common import (
 )
 from claims_atlas.core.control.geometry import area_km2, as_multipolygon
 from claims_atlas.core.control.parse import parse_control
+from claims_atlas.core.control.units import inside_outside_km2
 from claims_atlas.core.files import atomic_write
 
 
@@ -88,14 +93,41 @@ def _entry_from_file(path: Path, rel: str) -> dict | None:
         return {"path": rel, "source": props["source"], "date": props["date"],
                 "attribution": props["attribution"], "imported_at": props["imported_at"],
                 "original_file_sha256": props.get("original_file_sha256", ""),
-                "area_km2": round(area_km2(geom), 3)}
+                **_area_fields(geom)}
     except (OSError, ValueError, KeyError, IndexError, TypeError, AttributeError,
             shapely.errors.GEOSException):
         return None
 
 
+# A temp file (atomic_write's ".<name>.<random>.tmp") older than this was left by a writer
+# that died (kill -9, power cut): a live write holds one for milliseconds.
+STALE_TMP_SECONDS = 300.0
+
+
+def sweep_tmp(cache: Path, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
+    """Remove temp files left in the control cache by interrupted writes; return them."""
+    cutoff = time.time() - older_than
+    gone = []
+    for tmp in [*cache.glob(".*.tmp"), *cache.glob("*/.*.tmp")]:
+        with contextlib.suppress(OSError):
+            if tmp.is_file() and tmp.lstat().st_mtime < cutoff:
+                tmp.unlink()
+                gone.append(tmp)
+    return gone
+
+
 def _stats_path(snapshot_path: Path) -> Path:
     return snapshot_path.with_name(snapshot_path.stem + ".stats.json")
+
+
+def _area_fields(geom) -> dict:
+    """area_km2 (inside the 27 units: the only area any total counts) and outside_units_km2
+    (sea, Russia, far-away polygons); the raw area when the boundary file is unusable."""
+    try:
+        inside, outside = inside_outside_km2(geom)
+    except RegionsError:
+        return {"area_km2": round(area_km2(geom), 3), "outside_units_km2": None}
+    return {"area_km2": round(inside, 3), "outside_units_km2": round(outside, 3)}
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -129,6 +161,7 @@ def _info(cache: Path, e: dict) -> SnapshotInfo:
     return SnapshotInfo(source=e["source"], date=dt.date.fromisoformat(e["date"]),
                         attribution=e["attribution"], path=cache / e["path"],
                         imported_at=e.get("imported_at", ""), area_km2=e.get("area_km2"),
+                        outside_units_km2=e.get("outside_units_km2"),
                         original_file_sha256=e.get("original_file_sha256", ""),
                         original_name=e.get("original_name", ""), kind=e.get("kind", ""))
 
@@ -183,6 +216,7 @@ def store_snapshot(parsed: ParsedControl, *, source: str, date: dt.date,
     path = cache / rel
     try:
         with _locked(cache):
+            sweep_tmp(cache)
             # One source, one name: "deepstatemap" and "DeepStateMap" are the same source;
             # the spelling already in the cache (or DeepStateMap's own) is kept.
             same = [e for e in _current_entries(cache) if e["path"].startswith(f"{slug}/")]
@@ -207,7 +241,7 @@ def store_snapshot(parsed: ParsedControl, *, source: str, date: dt.date,
             entries = [e for e in _current_entries(cache) if e["path"] != rel]
             size, mtime = _stamp(path)
             entries.append({**props, "path": rel, "size": size, "mtime_ns": mtime,
-                            "area_km2": round(area_km2(parsed.geometry), 3),
+                            **_area_fields(parsed.geometry),
                             "original_name": original_name, "kind": parsed.kind})
             entries.sort(key=lambda e: e["path"])
             index = {"format": 1, "generator": f"claims-atlas {__version__}",
@@ -239,17 +273,40 @@ def import_bytes(raw: bytes, name: str, *, source: str, date: str | dt.date,
     return ImportResult(info=info, parsed=parsed, replaced=previous)
 
 
+def read_input(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_INPUT_BYTES; ControlImportError otherwise.
+
+    Opened without blocking and checked with fstat, so a named pipe, a device or a socket is
+    refused at once instead of hanging the import.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise ControlImportError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise ControlImportError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ControlImportError(f"{path}: is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise ControlImportError(f"{path}: not a regular file (a named pipe, device or "
+                                     "socket); refused")
+        if st.st_size > MAX_INPUT_BYTES:
+            raise ControlImportError(f"{path}: {st.st_size >> 20} MB, more than "
+                                     f"{MAX_INPUT_BYTES >> 20} MB; refused")
+        try:
+            return fh.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise ControlImportError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
 def import_file(path: str | os.PathLike, *, source: str, date: str | dt.date,
                 attribution: str | None = None, cache_dir: str | os.PathLike | None = None,
                 repair: bool = False) -> ImportResult:
     """Import a control file (see the module docstring for the accepted shapes)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise ControlImportError(f"{path}: is a folder, not a file") from None
-    except OSError as exc:
-        raise ControlImportError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    raw = read_input(path)
     result = import_bytes(raw, str(path), source=source, date=date, attribution=attribution,
                           cache_dir=cache_dir, repair=repair)
     m = re.search(r"((?:19|20)\d{2})(\d{2})(\d{2})", path.name)
