@@ -86,6 +86,7 @@ import os  # noqa: F401  (tests patch ctl.os)
 
 from claims_atlas.core.control.areas import (  # noqa: F401
     _stats_cached,
+    interior_check,
     region_stats,
     snapshot_stats,
     totals_of,
@@ -127,12 +128,13 @@ from claims_atlas.core.control.fetch import (  # noqa: F401
     fetch_deepstate,
 )
 from claims_atlas.core.control.geometry import (  # noqa: F401
+    GAP_BAND_M,
+    GAP_MIN_IN_BAND,
     METHOD,
     METHOD_VERSION,
-    SLIVER_MAX_KM2,
-    SLIVER_MAX_WIDTH_M,
-    SLIVER_MIN_EDGE_SHARE,
     SLIVER_TOUCH_M,
+    SPECK_MAX_KM2,
+    SPECK_MAX_WIDTH_M,
     area_km2,
     as_multipolygon,
     land_of,

@@ -20,12 +20,14 @@ from claims_atlas.core.control.common import (
     _sha256,
 )
 from claims_atlas.core.control.geometry import (
+    GAP_BAND_M,
     METHOD,
     METHOD_VERSION,
     _coast_of,
     _split,
     area_km2,
     land_of,
+    to_equal_area,
 )
 from claims_atlas.core.control.store import _atomic_write, _load, _stamp, _stats_path
 from claims_atlas.core.control.units import read_regions
@@ -59,7 +61,36 @@ def region_stats(snapshot_geom, regions_gdf) -> list[dict]:
                     "russian_km2": s.russian_km2,
                     "russian_share": s.russian_km2 / s.area_km2 if s.area_km2 else 0.0,
                     "ukrainian_km2": s.area_km2 - s.russian_km2,
-                    "slivers_km2": s.slivers_km2})
+                    "slivers_km2": s.slivers_km2, "specks_km2": s.specks_km2})
+    return out
+
+
+def interior_check(snapshot_geom, regions_gdf, band_m: float = GAP_BAND_M) -> list[dict]:
+    """An independent check of region_stats away from the coast and national border.
+
+    Per unit: ``region``, ``interior_km2`` (the unit's land farther than ``band_m`` metres
+    from the coast and national border), ``plain_share`` (the share of that interior the
+    occupied polygons cover: a plain intersection, no gap or speck rule) and ``method_share``
+    (the share of it inside the Russian-held part that region_stats/split_region count).
+    ``plain_share``/``method_share`` are None for a unit with no interior.
+    """
+    rows = _frame_rows(regions_gdf)
+    land = land_of([g for _, _, g in rows])
+    coast = _coast_of(land)
+    band = coast.band if band_m == GAP_BAND_M else shapely.buffer(coast.line, band_m)
+    occupied_m = to_equal_area(snapshot_geom)
+    out = []
+    for rid, _name, geom in rows:
+        interior = shapely.difference(to_equal_area(geom), band)
+        ia = interior.area
+        if ia <= 0:
+            out.append({"region": rid, "interior_km2": 0.0, "plain_share": None,
+                        "method_share": None})
+            continue
+        russian = to_equal_area(_split(geom, snapshot_geom, coast).russian)
+        out.append({"region": rid, "interior_km2": ia / 1e6,
+                    "plain_share": shapely.intersection(interior, occupied_m).area / ia,
+                    "method_share": shapely.intersection(interior, russian).area / ia})
     return out
 
 
@@ -69,11 +100,13 @@ def totals_of(rows: list[dict], snapshot_geom=None) -> dict:
     out = {"area_km2": area, "russian_km2": russian,
            "russian_share": russian / area if area else 0.0,
            "ukrainian_km2": area - russian,
-           "slivers_km2": sum(r.get("slivers_km2", 0.0) for r in rows)}
+           "slivers_km2": sum(r.get("slivers_km2", 0.0) for r in rows),
+           "specks_km2": sum(r.get("specks_km2", 0.0) for r in rows)}
     if snapshot_geom is not None:
         snap = area_km2(snapshot_geom)
         out["snapshot_km2"] = snap
-        out["outside_units_km2"] = max(0.0, snap - (russian - out["slivers_km2"]))
+        out["outside_units_km2"] = max(0.0, snap - (russian - out["slivers_km2"]
+                                                     + out["specks_km2"]))
     return out
 
 
