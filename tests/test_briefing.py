@@ -369,6 +369,7 @@ def test_present_without_decks(make_seeds, monkeypatch):
 
 def test_save_view_form_adds_a_scene(real_seeds, monkeypatch):
     monkeypatch.setenv(cat.SEEDS_ENV, str(real_seeds))
+    monkeypatch.setenv(briefing.EDITOR_ENV, "1")  # `serve --editor`
     path = real_seeds / "briefings" / REAL_DECK.name
     at = drawn_app()
     at.query_params["proposal"] = "geneva-framework-2025-11"

@@ -32,6 +32,13 @@ from claims_atlas.core.yamlsrc import LineDict, LineList, YamlSyntaxError, loads
 SCENE_KEYS = ("proposal", "compare", "regions", "control", "caption")
 DEFAULT_AUTHOR = "claims-atlas"
 MAX_ID = 60  # characters in a deck id
+#: Set to "1" by `claims-atlas serve --editor`: the app may then save scenes to briefings/.
+EDITOR_ENV = "CLAIMS_ATLAS_EDITOR"
+
+
+def editor_mode() -> bool:
+    """Whether the served app may write deck files (`serve --editor`); else read-only."""
+    return os.environ.get(EDITOR_ENV) == "1"
 
 
 class BriefingError(Exception):
