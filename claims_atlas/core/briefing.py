@@ -82,7 +82,8 @@ def pick(catalog: Catalog, deck_id: str | None, number: int
     if deck is None:
         deck = catalog.briefings[0]
         if deck_id:
-            notices.append(f"Unknown deck {deck_id!r} in the link: showing {deck.title!r}.")
+            shown = deck_id if len(deck_id) <= 60 else deck_id[:59] + "…"
+            notices.append(f"Unknown deck {shown!r} in the link: showing {deck.title!r}.")
     total = len(deck.scenes)
     if total and not 1 <= number <= total:
         clamped = min(max(number, 1), total)

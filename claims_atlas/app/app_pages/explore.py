@@ -48,9 +48,9 @@ def _region_from_search() -> None:
 snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
 state.once(state.CONTROL, view.control if view.control in snapshots else None)
 if view.control and view.control not in snapshots:
-    view.notices.append(f"Control snapshot {view.control!r} is not in the local cache: "
-                        f"showing no line of contact (import it with `claims-atlas control "
-                        f"import`).")
+    view.notices.append(f"Control snapshot {state.shown(view.control)} is not in the local "
+                        f"cache: showing no line of contact (import it with `claims-atlas "
+                        f"control import`).")
 if st.session_state[state.CONTROL] not in (None, *snapshots):
     st.session_state[state.CONTROL] = None
 
