@@ -125,11 +125,25 @@ def _places(c: Catalog) -> Iterable[Problem]:
         yield from _region(c, place, place.region, f"place {place.id!r}")
 
 
+#: Limits on a deck, whoever wrote it: a title, a caption, scenes per deck, decks.
+MAX_TITLE, MAX_CAPTION, MAX_SCENES, MAX_DECKS = 200, 1000, 100, 50
+
+
 def _briefings(c: Catalog) -> Iterable[Problem]:
+    if len(c.briefings) > MAX_DECKS:
+        yield _at(c.briefings[MAX_DECKS], f"more than {MAX_DECKS} briefing decks")
     for b in c.briefings:
         if not b.scenes:
             yield _at(b, f"briefing {b.id!r}: needs at least one scene")
+        if len(b.title) > MAX_TITLE:
+            yield _at(b, f"briefing {b.id!r}: title is {len(b.title):,} characters "
+                         f"(at most {MAX_TITLE})", "title")
+        if len(b.scenes) > MAX_SCENES:
+            yield _at(b, f"briefing {b.id!r}: {len(b.scenes)} scenes (at most {MAX_SCENES})")
         for scene in b.scenes:
+            if len(scene.caption) > MAX_CAPTION:
+                yield _at(scene, f"scene: caption is {len(scene.caption):,} characters "
+                                 f"(at most {MAX_CAPTION})", "caption")
             for ref in filter(None, (scene.proposal, scene.compare)):
                 if not c.proposal(ref):
                     yield _at(scene, f"scene: unknown proposal {ref!r}",

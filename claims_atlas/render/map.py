@@ -18,11 +18,13 @@ into the page as JSON data and reach the DOM through `textContent`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from markupsafe import escape
 
 from claims_atlas.core import control_view, geo, query, vocab
 from claims_atlas.core.models import PART_LABELS, Catalog
@@ -46,10 +48,26 @@ PATTERN_MARKS = {
 }
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def js_json(data) -> str:
-    """JSON that is safe to place inside a <script> (no '</', no line separators)."""
+    """JSON that is safe to place inside a <script> (no '</', no line separators) and inside
+    a Jinja template: branca re-parses every rendered map script as a new jinja2.Template,
+    so no brace of a string may reach it (`{#`, `{%`, `{{` would be template syntax). Braces
+    inside strings travel as \\u007b / \\u007d; the JSON's own braces never start a Jinja
+    tag (an object opens with `{"` or `{}`)."""
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JSON_STRING.sub(
+        lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
+
+
+def leaflet_attribution(text: str) -> str:
+    """Plain text for Leaflet's attribution control, which sets innerHTML: HTML-escaped
+    (markupsafe), and braces as character references so the text cannot become Jinja
+    syntax in branca's template either."""
+    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def ink(colour: str) -> str:
@@ -307,10 +325,11 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
         folium.GeoJson(overlay.parts, name="parts", style_function=_part_style, control=False,
                        interactive=False).add_to(m)
     folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
-                   control=False, attribution=geo.ATTRIBUTION).add_to(m)
+                   control=False, attribution=leaflet_attribution(geo.ATTRIBUTION)).add_to(m)
     if overlay is not None:
         folium.GeoJson(overlay.line, name="line of contact", style_function=_line_style,
-                       control=False, interactive=False, attribution=overlay.credit).add_to(m)
+                       control=False, interactive=False,
+                       attribution=leaflet_attribution(overlay.credit)).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
     parts = control_view.parts_present(overlay.parts) if overlay is not None else None
     states = {p.id: map_state(catalog, p.id, parts=parts) for p in catalog.proposals}

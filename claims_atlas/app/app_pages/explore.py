@@ -48,9 +48,9 @@ def _region_from_search() -> None:
 snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
 state.once(state.CONTROL, view.control if view.control in snapshots else None)
 if view.control and view.control not in snapshots:
-    view.notices.append(f"Control snapshot {view.control!r} is not in the local cache: "
-                        f"showing no line of contact (import it with `claims-atlas control "
-                        f"import`).")
+    view.notices.append(f"Control snapshot {state.shown(view.control)} is not in the local "
+                        f"cache: showing no line of contact (import it with `claims-atlas "
+                        f"control import`).")
 if st.session_state[state.CONTROL] not in (None, *snapshots):
     st.session_state[state.CONTROL] = None
 
@@ -173,10 +173,10 @@ if full and snapshot:
     st.subheader("What this proposal would move")
     info = snapshots[snapshot]
     rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
-    st.caption(f"{info.credit}. Computed per region from the snapshot, beside the estimates "
-               f"published at the time. Areas in an equal-area projection (EPSG:3035); "
-               f"contested zones count as not occupied; coastal slivers are assigned as "
-               f"described in the README.")
+    st.caption(f"{h.md_escape(info.credit)}. Computed per region from the snapshot, beside "
+               f"the estimates published at the time. Areas in an equal-area projection "
+               f"(EPSG:3035); contested zones count as not occupied; coastal slivers are "
+               f"assigned as described in the README.")
     st.dataframe(
         [{"Region": r["name"], "To Russia km²": round(r["to_russia_km2"]),
           "To Russia %": round(100 * r["to_russia_share"], 1),
