@@ -15,7 +15,8 @@ from claims_atlas.core.models import Catalog, Evidence, Problem
 STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "news-pravda.com",
                        "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn",
                        "tvc.ru", "vesti.ru", "1tv.ru", "globaltimes.cn", "cgtn.com",
-                       "people.cn", "pravda-7pd.pages.dev", "gazeta.ru")
+                       "people.cn", "pravda-7pd.pages.dev", "pravda-en.com", "gazeta.ru",
+                       "sputnikglobe.com")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
