@@ -16,7 +16,7 @@ STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "
                        "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn",
                        "tvc.ru", "vesti.ru", "1tv.ru", "globaltimes.cn", "cgtn.com",
                        "people.cn", "pravda-7pd.pages.dev", "pravda-en.com", "gazeta.ru",
-                       "sputnikglobe.com")
+                       "lenta.ru", "sputnikglobe.com", "trtworld.com")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
