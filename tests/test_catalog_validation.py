@@ -166,6 +166,10 @@ def test_translation_is_loaded_next_to_a_non_english_quote(make_seeds):
     catalog = cat.load_catalog(root)
     assert catalog.statement("minister-no-deal").translation == (
         "There will be no deal on those terms (ours).")
+    from claims_atlas.core.export import statement_dict
+
+    assert statement_dict(catalog.statement("minister-no-deal"))["translation"] == (
+        "There will be no deal on those terms (ours).")
 
 
 def test_translation_needs_the_quote_language(make_seeds):
