@@ -13,7 +13,10 @@ from claims_atlas.core.models import Catalog, Evidence, Problem
 
 # Outlets that are state media or state-aligned aggregators: evidence from them must say so.
 STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "news-pravda.com",
-                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn")
+                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn",
+                       "tvc.ru", "vesti.ru", "1tv.ru", "globaltimes.cn", "cgtn.com",
+                       "people.cn", "pravda-7pd.pages.dev", "pravda-en.com", "gazeta.ru",
+                       "lenta.ru", "sputnikglobe.com", "trtworld.com")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
@@ -175,6 +178,9 @@ def _evidence(c: Catalog) -> Iterable[Problem]:
             elif normalise(ev.quote) not in bodies[ev.document]:
                 yield _at(ev, f"evidence: quote is not verbatim in document {ev.document!r}: "
                               f"{_clip(ev.quote)!r}", "quote")
+        if ev.translation and (ev.language or "en") == "en":
+            yield _at(ev, "evidence: 'translation' is for a non-English quote; "
+                          "add 'language' (e.g. uk, ru)", "translation")
         if ev.url and not ev.state_media and is_state_media(ev.url):
             yield _at(ev, f"evidence: {urlparse(ev.url).hostname} is state media; "
                           f"add 'state_media: true'", "url")

@@ -85,9 +85,9 @@ full = mapview.answered("map")
 
 if full:
     with st.sidebar:
-        st.radio("Proposal", ids, key=state.PROPOSAL,
-                 format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
-        st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+        st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
+                 format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
+        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
                 unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
                       on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
