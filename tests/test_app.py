@@ -273,3 +273,30 @@ def test_region_search_says_what_it_found_groups_highlight_and_choices_offer():
     assert at.selectbox(key="region").value == "UA-14"
     at.text_input(key="region_search").input("Atlantis").run()
     assert "No region or place is called “Atlantis”" in html_text(at)
+
+
+def test_header_says_how_far_the_record_reaches():
+    from claims_atlas.core import query
+
+    at = app()
+    text = html_text(at)
+    reach = query.record_reach(cat.load_catalog())
+    assert 'data-testid="record-reach"' in text
+    assert f"Record current to {reach.day} {reach:%B %Y}; stored sources are thin" in text
+    labels = at.radio(key="proposal").options
+    assert labels[0].startswith("2015 · Minsk II") and any("· leaked" in x for x in labels)
+
+
+@pytest.mark.parametrize("value", ["²", "x" * 10_000, "<script>alert(1)</script>", "{# x",
+                                   "javascript:alert(1)", "%00\x00"])
+def test_odd_passage_and_way_back_values_never_break_a_page(value):
+    at = drawn_app()
+    at.query_params.update({"statement": value, "from": value, "back": value,
+                            "doc": "seed-2025-11-21-umerov-peskov", "quote": value})
+    at.run()
+    assert not at.exception
+    assert "Unknown statement" in html_text(at)
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    raw = "\n".join(str(e.proto.body) for e in at.get("html"))  # as the browser gets it
+    assert "<script>alert" not in raw and 'href="javascript' not in raw

@@ -66,7 +66,7 @@ def statement_dict(s: Statement) -> dict:
     return {"id": s.id, "kind": s.kind, "date": s.date.isoformat(),
             "date_precision": s.date_precision, "date_note": s.date_note, "speaker": s.speaker,
             "role": s.role, "affiliation": s.affiliation, "venue": s.venue, "quote": s.quote,
-            "paraphrase": s.paraphrase,
+            "paraphrase": s.paraphrase, "translation": s.translation,
             "concerns": {"proposals": list(s.proposals), "regions": list(s.regions)},
             "stance": s.stance, "evidence": [evidence_dict(e) for e in s.evidence]}
 

@@ -8,7 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from claims_atlas.core import vocab
-from claims_atlas.core.models import PART_LABELS, Catalog, Proposal, Provision, Statement
+from claims_atlas.core.models import (
+    PART_LABELS,
+    STATUS_LABELS,
+    Catalog,
+    Proposal,
+    Provision,
+    Statement,
+)
 
 DEFAULT_PROPOSAL = "us-28-point-plan"
 PART_ORDER = {"whole": 0, "russian_held": 1, "ukrainian_held": 2}
@@ -31,6 +38,31 @@ class Shown:
 
 def proposals_by_date(catalog: Catalog) -> list[Proposal]:
     return sorted(catalog.proposals, key=lambda p: (p.date, p.id))
+
+
+# What the catalog's editors know about their sources (public-record-2026.md, Part 2.0).
+RECORD_NOTE = "stored sources are thin after March 2026"
+
+
+def record_reach(catalog: Catalog) -> dt.date | None:
+    """The date of the newest dated item (proposal or statement), or None for an empty catalog."""
+    dates = [p.date for p in catalog.proposals] + [s.date for s in catalog.statements]
+    return max(dates) if dates else None
+
+
+def record_reach_text(catalog: Catalog) -> str:
+    """'Record current to 28 June 2026; stored sources are thin after March 2026.' (plain text)"""
+    reach = record_reach(catalog)
+    if reach is None:
+        return "The record is empty."
+    return f"Record current to {reach.day} {reach:%B %Y}; {RECORD_NOTE}."
+
+
+def picker_label(proposal: Proposal) -> str:
+    """The picker's plain text for a proposal: year, title, status ('2025 · US 28-point plan ·
+    leaked'); with the picker sorted by date, the leading year groups the list by year."""
+    return (f"{proposal.date.year} · {proposal.title.strip()} · "
+            f"{STATUS_LABELS.get(proposal.status, proposal.status)}")
 
 
 def default_proposal_id(catalog: Catalog) -> str | None:
@@ -175,25 +207,31 @@ class NameMatch:
     name: str = ""
 
 
+MIN_PART = 3  # characters a partial name needs: "x" or "2" is in too many names to mean one
+
+
 def match_name(catalog: Catalog, text: str) -> NameMatch:
     """The region(s) a name means, matched on ISO id, names (en/uk/ru), aliases (spellings,
     abbreviations such as DPR/ДНР, occupation-era names), group names, ambiguous names and
     place names, ignoring case, accents and apostrophes. Exact matches win; failing those, a
-    name containing the text. Several different hits make a "choice"."""
+    name containing the text (ids only exactly; a part needs MIN_PART characters and a
+    letter).
+    Several different hits make a "choice"."""
     needle = fold(text)
     if not needle:
         return NameMatch("none")
-    return (_match(catalog, text, lambda name: fold(name) == needle)
-            or _match(catalog, text, lambda name: needle in fold(name))
-            or NameMatch("none"))
+    exact = _match(catalog, text, needle, lambda name: fold(name) == needle)
+    if exact or len(needle) < MIN_PART or not any(c.isalpha() for c in needle):
+        return exact or NameMatch("none")
+    return _match(catalog, text, needle, lambda name: needle in fold(name)) or NameMatch("none")
 
 
-def _match(catalog: Catalog, text: str, hit) -> NameMatch | None:
+def _match(catalog: Catalog, text: str, needle: str, hit) -> NameMatch | None:
     for a in catalog.ambiguous:
         if any(map(hit, a.names)):
             return NameMatch("choice", a.choices, text.strip())
-    regions = [r for r in catalog.regions if hit(r.id) or any(map(hit, r.names))]
-    groups = [g for g in catalog.groups if hit(g.id) or any(map(hit, g.names))]
+    regions = [r for r in catalog.regions if fold(r.id) == needle or any(map(hit, r.names))]
+    groups = [g for g in catalog.groups if fold(g.id) == needle or any(map(hit, g.names))]
     if len(regions) == 1 and not groups:
         return NameMatch("region", (regions[0].id,), regions[0].name_en)
     if len(groups) == 1 and not regions:

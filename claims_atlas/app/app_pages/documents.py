@@ -17,7 +17,7 @@ cited_by = st.query_params.get(state.FROM)
 back = passage.back_href(st.query_params.get(state.BACK),
                          cited_by if cited_by and catalog.statement(cited_by) else None)
 if wanted and wanted not in docs:
-    ui.notices([f"Unknown document {wanted!r}: showing the list of sources."])
+    ui.notices([f"Unknown document {state.shown(wanted)}: showing the list of sources."])
     wanted = None
 
 st.title("Sources")
