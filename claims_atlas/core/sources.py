@@ -45,6 +45,7 @@ HOSTS: dict[str, str] = {
     "reuters.com": WIRE, "apnews.com": WIRE, "afp.com": WIRE, "bloomberg.com": WIRE,
     "interfax.com.ua": WIRE, "ukrinform.net": WIRE, "ukrinform.ua": WIRE, "dpa.com": WIRE,
     "belganewsagency.eu": WIRE, "unn.ua": WIRE, "ansa.it": WIRE, "efe.com": WIRE,
+    "interfax.ru": WIRE, "unian.ua": WIRE, "unian.net": WIRE, "report.az": WIRE,
     # outlets reporting on their own sites
     "kyivindependent.com": ORIGINAL, "cnn.com": ORIGINAL, "independent.co.uk": ORIGINAL,
     "themoscowtimes.com": ORIGINAL, "24tv.ua": ORIGINAL, "liga.net": ORIGINAL,
@@ -61,7 +62,15 @@ HOSTS: dict[str, str] = {
     "politico.com": ORIGINAL, "pravda.com.ua": ORIGINAL, "zn.ua": ORIGINAL,
     "kommersant.ru": ORIGINAL, "aljazeera.com": ORIGINAL, "president.gov.ua": ORIGINAL,
     "kremlin.ru": ORIGINAL, "whitehouse.gov": ORIGINAL, "state.gov": ORIGINAL,
-    "mid.ru": ORIGINAL, "mfa.gov.ua": ORIGINAL,
+    "mid.ru": ORIGINAL, "mfa.gov.ua": ORIGINAL, "censor.net": ORIGINAL, "babel.ua": ORIGINAL,
+    "kyivpost.com": ORIGINAL, "straitstimes.com": ORIGINAL, "rbc.ru": ORIGINAL,
+    "comments.ua": ORIGINAL, "almayadeen.net": ORIGINAL, "glavnoe.in.ua": ORIGINAL,
+    "online.ua": ORIGINAL, "lbcgroup.tv": ORIGINAL, "voz.us": ORIGINAL,
+    "nikvesti.com": ORIGINAL, "portfolio.hu": ORIGINAL, "radiosvoboda.org": ORIGINAL,
+    "libertatea.ro": ORIGINAL, "indiatvnews.com": ORIGINAL, "vesti.bg": ORIGINAL,
+    "newindianexpress.com": ORIGINAL, "glavcom.ua": ORIGINAL, "freeradio.com.ua": ORIGINAL,
+    "tsn.ua": ORIGINAL, "hvylya.net": ORIGINAL, "osw.waw.pl": ORIGINAL,
+    "suspilne.media": ORIGINAL, "rferl.org": ORIGINAL, "wsj.com": ORIGINAL,
     # aggregators and copy sites
     "frontnews.ge": REPUBLISHER, "myglobalnews.net": REPUBLISHER, "statement.com": REPUBLISHER,
     "europesays.com": REPUBLISHER, "kursiv.media": REPUBLISHER, "pledgetimes.com": REPUBLISHER,
@@ -72,7 +81,11 @@ HOSTS: dict[str, str] = {
     "muenchenerpost.de": REPUBLISHER, "sfg.media": REPUBLISHER, "234radio.com": REPUBLISHER,
     "menafn.com": REPUBLISHER, "ifpnews.com": REPUBLISHER, "lnginnorthernbc.ca": REPUBLISHER,
     "odessa-journal.com": REPUBLISHER, "newser.com": REPUBLISHER,
-    "msn.com": REPUBLISHER, "yahoo.com": REPUBLISHER,
+    "msn.com": REPUBLISHER, "yahoo.com": REPUBLISHER, "consumersadvisory.com": REPUBLISHER,
+    "theupdatedesk.com": REPUBLISHER, "quews.news": REPUBLISHER,
+    "scmp.sxfx.eu.org": REPUBLISHER, "collector.com.tr": REPUBLISHER,
+    "thelocalreport.in": REPUBLISHER, "themonexus.com": REPUBLISHER,
+    "millichronicle.com": REPUBLISHER, "tve24.ru": REPUBLISHER,
 }
 
 _CREDITED = re.compile(r"\((?:via |citing )?[^)]+\)\s*$")
