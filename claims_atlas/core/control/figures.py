@@ -117,9 +117,9 @@ def keys(con: sqlite3.Connection, source: str) -> dict[str, tuple[str, str, int]
 
 def series(con: sqlite3.Connection, source: str, geodata_sha256: str, method_version: int,
            start: str, end: str, regions: Iterable[str] | None = None) -> list[dict]:
-    """Rows {date, region, russian_km2, russian_share, area_km2, ukrainian_km2} of one
+    """Rows {date, region, name, russian_km2, russian_share, area_km2, ukrainian_km2} of one
     source between two dates (inclusive), by date then region."""
-    sql = ("SELECT date, region, russian_km2, russian_share, area_km2, ukrainian_km2 "
+    sql = ("SELECT date, region, name, russian_km2, russian_share, area_km2, ukrainian_km2 "
            "FROM figures WHERE source = ? AND geodata_sha256 = ? AND method_version = ? "
            "AND date BETWEEN ? AND ?")
     args: list = [source, geodata_sha256, method_version, start, end]
@@ -128,5 +128,5 @@ def series(con: sqlite3.Connection, source: str, geodata_sha256: str, method_ver
         sql += f" AND region IN ({', '.join('?' * len(wanted))})"
         args += wanted
     cur = con.execute(sql + " ORDER BY date, region", args)
-    return [{"date": d, "region": r, "russian_km2": rk, "russian_share": rs,
-             "area_km2": a, "ukrainian_km2": u} for d, r, rk, rs, a, u in cur.fetchall()]
+    return [{"date": d, "region": r, "name": n, "russian_km2": rk, "russian_share": rs,
+             "area_km2": a, "ukrainian_km2": u} for d, r, n, rk, rs, a, u in cur.fetchall()]
