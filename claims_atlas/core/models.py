@@ -133,6 +133,7 @@ class Statement:
     paraphrase: str | None = None
     proposals: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    quote_is_translation: bool = False  # the quote renders a passage in another language
 
     @property
     def words(self) -> str:
