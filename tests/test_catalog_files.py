@@ -61,6 +61,11 @@ def test_quote_matching_allows_elision_case_and_end_punctuation_only():
                                  passages)
     assert not quote_in_passages("That's the core of the problem we control", passages)
     assert not quote_in_passages("…", passages)
+    # An editor's insertion in the source may be left out, nothing else.
+    trump = ['"Crimea will stay with Russia. And (Ukrainian President) Zelensky understands '
+             'that," Trump was quoted as saying.']
+    assert quote_in_passages("Crimea will stay with Russia. And Zelensky understands that", trump)
+    assert not quote_in_passages("Crimea will stay with Russia. Zelensky understands that", trump)
 
 
 def test_unreviewed_draft_entries_are_refused_at_their_line(make_seeds):

@@ -30,6 +30,8 @@ except GeodataError as exc:
 state.begin_run()
 present = st.query_params.get(state.MODE) == "present"
 ui.catalog_status(cache.catalog_status(), sidebar=not present)
+if not present:
+    ui.record_reach(catalog)
 pages = [
     st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",

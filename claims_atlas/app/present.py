@@ -65,7 +65,10 @@ def _overlay_key(scene: Scene, notices: list[str]) -> str | None:
 
 def _map(catalog: Catalog, deck: Briefing, number: int, scene: Scene,
          overlay_key: str | None, region: str | None) -> None:
-    state = rmap.map_state(catalog, scene.proposal, highlight=scene.regions, selected=region)
+    parts = (control_view.parts_present(cache.overlay(control_view.find(overlay_key)).parts)
+             if overlay_key else None)
+    state = rmap.map_state(catalog, scene.proposal, highlight=scene.regions, selected=region,
+                           parts=parts)
     mapview.show(cache.prepared_map(catalog, overlay_key, height=slides.MAP_HEIGHT),
                  state=state, key=MAP_KEY, height=slides.MAP_HEIGHT,
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],

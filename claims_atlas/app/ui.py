@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from claims_atlas.core import query
 from claims_atlas.core.models import Problem
 from claims_atlas.render import map as rmap
 from claims_atlas.render.html import esc, notice_html
@@ -44,6 +45,12 @@ mark#passage{background:#ffe066;padding:2px}
 
 def style() -> None:
     st.html(CSS)
+
+
+def record_reach(catalog) -> None:
+    """One line under the page title: how far the record reaches (computed from the catalog)."""
+    st.html(f'<p class="attribution" data-testid="record-reach">'
+            f'{esc(query.record_reach_text(catalog))}</p>')
 
 
 def notices(messages: Sequence[str]) -> None:

@@ -185,7 +185,8 @@ def _evidence(r: Reader) -> m.Evidence | None:
     date = r.date("date", required=url is not None and document is None)
     ev = m.Evidence(quote=quote or "", loc=r.loc(), document=document, url=url, outlet=outlet,
                     date=date, via=r.text("via", False), state_media=r.flag("state_media"),
-                    language=r.text("language", False), note=r.text("note", False))
+                    language=r.text("language", False), note=r.text("note", False),
+                    translation=r.text("translation", False))
     return ev if quote else None
 
 
@@ -278,6 +279,7 @@ def read_statement(r: Reader) -> m.Statement:
         date_note=r.text("date_note", False), affiliation=r.text("affiliation", False, ""),
         venue=r.text("venue", False, ""), quote=quote, paraphrase=paraphrase,
         proposals=cr.strings("proposals"), regions=cr.strings("regions"),
+        translation=r.text("translation", False),
         quote_is_translation=r.flag("quote_is_translation"))
 
 

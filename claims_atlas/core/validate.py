@@ -13,7 +13,10 @@ from claims_atlas.core.models import Catalog, Evidence, Problem
 
 # Outlets that are state media or state-aligned aggregators: evidence from them must say so.
 STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "news-pravda.com",
-                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn")
+                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn",
+                       "tvc.ru", "vesti.ru", "1tv.ru", "globaltimes.cn", "cgtn.com",
+                       "people.cn", "pravda-7pd.pages.dev", "pravda-en.com", "gazeta.ru",
+                       "lenta.ru", "sputnikglobe.com", "trtworld.com")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
@@ -127,6 +130,7 @@ def _statements(c: Catalog) -> Iterable[Problem]:
 
 _ELISION = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
 _EDGES = " .,;:!?\"'"
+_INSERTION = re.compile(r"\s*[(\[][^()\[\]]{1,80}[)\]]")
 
 
 def quote_in_passages(quote: str, passages: Iterable[str]) -> bool:
@@ -134,8 +138,11 @@ def quote_in_passages(quote: str, passages: Iterable[str]) -> bool:
 
     Compared after `normalise`, ignoring case and the punctuation or quote marks at either
     end (a quoted sentence may end in "," in the source); an elision mark (…, ..., […])
-    splits the quote into parts, each of which must stand in one passage."""
+    splits the quote into parts, each of which must stand in one passage. An editor's
+    insertion in the passage, "(Ukrainian President)" or "[the president]", may be left
+    out of the quote."""
     texts = [normalise(p).casefold() for p in passages]
+    texts += [normalise(_INSERTION.sub("", t)) for t in texts if _INSERTION.search(t)]
     parts = [normalise(part).strip(_EDGES).casefold() for part in _ELISION.split(quote)]
     parts = [part for part in parts if part]
     return bool(parts) and all(any(part in t for t in texts) for part in parts)
@@ -196,6 +203,9 @@ def _evidence(c: Catalog) -> Iterable[Problem]:
             elif normalise(ev.quote) not in bodies[ev.document]:
                 yield _at(ev, f"evidence: quote is not verbatim in document {ev.document!r}: "
                               f"{_clip(ev.quote)!r}", "quote")
+        if ev.translation and (ev.language or "en") == "en":
+            yield _at(ev, "evidence: 'translation' is for a non-English quote; "
+                          "add 'language' (e.g. uk, ru)", "translation")
         if ev.url and not ev.state_media and is_state_media(ev.url):
             yield _at(ev, f"evidence: {urlparse(ev.url).hostname} is state media; "
                           f"add 'state_media: true'", "url")

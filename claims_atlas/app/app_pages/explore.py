@@ -63,19 +63,18 @@ def _region_label(rid: str | None) -> str:
 
 
 def _downloads(proposal_id: str, region_id: str | None) -> None:
-    """CSV, GeoJSON and PNG of this view, each with its source lines."""
+    """One button per export format (render/formats.py), each with its source lines."""
+    from claims_atlas.render.formats import FORMATS
+
     key = cache.key(catalog)
-    c1, c2, c3 = st.columns(3)
+    highlight = (region_id,) if region_id else ()
     # Each file is built when asked for (a callable), not on every rerun: the GeoJSON alone
     # cost ~19 ms per switch and 52 KB per page view.
-    c1.download_button("Table (CSV)", lambda: cache.csv_text(catalog, key, None),
-                       file_name="claims-atlas.csv", mime="text/csv", on_click="ignore")
-    c2.download_button("Regions (GeoJSON)", lambda: cache.geojson_text(catalog, key, proposal_id),
-                       file_name=f"{proposal_id}.geojson", mime="application/geo+json",
-                       on_click="ignore")
-    c3.download_button("Map (PNG)", lambda: cache.map_png(catalog, key, proposal_id,
-                                                          (region_id,) if region_id else ()),
-                       file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        column.download_button(
+            fmt.label, lambda fmt=fmt: cache.export_file(catalog, key, fmt.id, proposal_id,
+                                                         highlight),
+            file_name=fmt.file_name(proposal_id), mime=fmt.media_type, on_click="ignore")
 
 
 # The map first. On a session's first view the page draws the header, the map and its
@@ -86,9 +85,9 @@ full = mapview.answered("map")
 
 if full:
     with st.sidebar:
-        st.radio("Proposal", ids, key=state.PROPOSAL,
-                 format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
-        st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+        st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
+                 format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
+        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
                 unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
                       on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
@@ -117,7 +116,9 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
     mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
-                 state=rmap.map_state(catalog, proposal_id, selected=region_id),
+                 state=rmap.map_state(catalog, proposal_id, selected=region_id,
+                                      parts=control_view.parts_present(overlay.parts)
+                                      if overlay else None),
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
