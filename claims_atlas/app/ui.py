@@ -75,3 +75,14 @@ def catalog_error(problems: Sequence[Problem]) -> None:
     lines = "".join(f"<li><code>{esc(hide_root(str(p), seeds_dir()))}</code></li>"
                     for p in problems)
     st.html(f'<ul class="catalog-errors" data-testid="catalog-errors">{lines}</ul>')
+
+
+def catalog_status(status, sidebar: bool = True) -> None:
+    """When the catalog last changed (in the sidebar) and, if a newer state of its files is
+    not shown yet, why (a notice, with the problems as path:line)."""
+    from claims_atlas.core.catalog import seeds_dir
+
+    if sidebar and status.changed is not None:
+        st.sidebar.caption(f"Catalog last changed {status.changed:%Y-%m-%d %H:%M:%S} UTC")
+    if status.waiting:
+        notices([status.waiting, *(hide_root(str(p), seeds_dir()) for p in status.problems)])

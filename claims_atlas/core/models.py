@@ -135,6 +135,7 @@ class Statement:
     proposals: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     translation: str | None = None  # the project's English rendering of a non-English quote
+    quote_is_translation: bool = False  # the quote renders a passage in another language
 
     @property
     def words(self) -> str:
