@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from urllib.parse import parse_qs, urlparse
 
 from claims_atlas.core import catalog as cat
@@ -22,7 +23,7 @@ def test_passage_link_names_every_quote_of_the_item_and_the_statement():
     hrefs = [a.split('"')[0] for a in markup.split('class="passage-link" href="')[1:]]
     assert len(hrefs) == 2
     for href, first in zip(hrefs, quotes, strict=True):
-        params = parse_qs(urlparse(h.html.unescape(href)).query)
+        params = parse_qs(urlparse(html.unescape(href)).query)
         assert params["quote"][0] == first  # the clicked quote comes first
         assert sorted(params["quote"]) == sorted(quotes)
         assert params["from"] == [s.id] and params["doc"] == ["seed-2025-11-21-umerov-peskov"]

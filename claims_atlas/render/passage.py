@@ -1,8 +1,8 @@
 """Opening a cited passage: the link that carries every quote an item cites, the document with
 each passage marked, the scripts that put the first one in view, and the way back.
 
-Markup is built with markupsafe (every catalog string escaped); data reaches scripts only as
-escaped JSON (`render.map.js_json`), never as markup.
+Markup comes from the autoescaping fragments (render.templating); data reaches scripts only
+as escaped JSON (`render.map.js_json`), never as markup.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from collections.abc import Callable, Sequence
 from urllib.parse import parse_qsl, urlencode
 from urllib.parse import quote as urlquote
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from claims_atlas.render.map import js_json
+from claims_atlas.render.templating import fragment
 
 DOCUMENTS_PAGE = "documents"
 MAP_PAGE = "./"
@@ -51,16 +52,14 @@ def find_spans(text: str, quotes: Sequence[str], find: Callable) -> list[tuple[i
 
 def document_html(text: str, spans: Sequence[tuple[int, int, bool]]) -> Markup:
     """The document's text, escaped, each span in a <mark class="passage">; the first cited
-    passage has id="passage" and can take the focus."""
-    out, at = [], 0
+    passage has id="passage" and can take the focus (macro document_passages)."""
+    pieces, at = [], 0
     for n, (start, end, first) in enumerate(spans, 1):
-        ident = 'id="passage" ' if first else f'id="passage-{n}" '
-        out += [escape(text[at:start]),
-                Markup(f'<mark {ident}class="passage" data-testid="passage" tabindex="-1">'),
-                escape(text[start:end]), Markup("</mark>")]
+        pieces += [(text[at:start], None), (text[start:end], "passage" if first else
+                                             f"passage-{n}")]
         at = end
-    out.append(escape(text[at:]))
-    return Markup('<div class="document-text">') + Markup("").join(out) + Markup("</div>")
+    pieces.append((text[at:], None))
+    return fragment("document_passages", pieces)
 
 
 def back_href(back: str | None, statement: str | None) -> str | None:
@@ -78,16 +77,7 @@ def back_href(back: str | None, statement: str | None) -> str | None:
 
 def back_link_html(href: str) -> Markup:
     """The way back, pinned to the bottom corner so it stays at hand while reading."""
-    return (Markup(_BACK_STYLE) + Markup('<a class="back-to-timeline" href="{}" target="_self" '
-                                         'data-testid="back-to-timeline">← Back to the '
-                                         'timeline</a>').format(href))
-
-
-_BACK_STYLE = ("<style>.back-to-timeline{position:fixed;right:24px;bottom:20px;z-index:999;"
-               "background:#fff;border:1px solid #555;border-radius:6px;padding:6px 12px;"
-               "box-shadow:0 1px 4px rgba(0,0,0,.25);text-decoration:none;color:#1a1a1a}"
-               ".back-to-timeline:focus,.back-to-timeline:hover{text-decoration:underline}"
-               "</style>")
+    return fragment("back_link", href)
 
 
 # No "<" before a letter or digit in these scripts: the page's sanitiser (DOMPurify) drops a

@@ -1,4 +1,5 @@
-"""The bibliography as HTML: a Jinja2 template with autoescape, links checked for scheme.
+"""The bibliography as HTML: templates of the one autoescaping environment (render.templating),
+links checked for scheme.
 
 Every catalog string reaches the markup through autoescape (text and attributes); outside
 URLs pass `html.safe_url` (http(s) only) and the app's own links are built with urlencode.
@@ -7,8 +8,6 @@ URLs pass `html.safe_url` (http(s) only) and the app's own links are built with 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from pathlib import Path
 from urllib.parse import urlencode
 
 import jinja2
@@ -16,8 +15,8 @@ import jinja2
 from claims_atlas.core import sources as src
 from claims_atlas.render.html import safe_url
 from claims_atlas.render.passage import DOCUMENTS_PAGE
+from claims_atlas.render.templating import environment
 
-TEMPLATES = Path(__file__).parent / "templates"
 MAP_PAGE = "./"
 PLURALS = {src.WIRE: "wire services", src.ORIGINAL: "original outlets",
            src.REPUBLISHER: "re-publishers", src.STATE_MEDIA: "state media",
@@ -25,10 +24,8 @@ PLURALS = {src.WIRE: "wire services", src.ORIGINAL: "original outlets",
 GROUPS = (("proposal", "Proposals"), ("provision", "Provisions"), ("statement", "Statements"))
 
 
-@cache
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True)
+    return environment()  # the one environment: autoescape on, undefined names an error
 
 
 def citer_href(c: src.Citer) -> str:

@@ -8,6 +8,7 @@ from claims_atlas.app import cache, state, ui
 from claims_atlas.core.validate import normalise
 from claims_atlas.render import html as h
 from claims_atlas.render import passage
+from claims_atlas.render.templating import fragment
 
 catalog = cache.catalog()
 docs = {d.id: d for d in catalog.documents}
@@ -33,17 +34,7 @@ if doc_id != wanted:  # another document picked: its passages are not this link'
     quotes = []
     state.write_url(doc=doc_id, quote=None)
 doc = docs[doc_id]
-url = h.safe_url(doc.url)
-link = f' · <a href="{h.esc(url)}" target="_blank" rel="noopener noreferrer">original</a>' \
-    if url else ""
-via = f" via {h.esc(doc.via)}" if doc.via else ""
-state_media = ' <span class="state-media">state media</span>' if doc.state_media else ""
-translated = (f" · translated from {h.esc(doc.original_language)}"
-              if doc.original_language else "")
-st.html(f'<h3>{h.esc(doc.title)}</h3><p class="meta">{h.esc(doc.outlet)}{via}{state_media} · '
-        f'dateline {h.esc(h.fmt_date(doc.dateline))} · language {h.esc(doc.language)}'
-        f'{translated}{link}</p>'
-        + (f'<p class="note">{h.esc(doc.notes)}</p>' if doc.notes else ""))
+st.html(fragment("document_head", doc, h.safe_url(doc.url)))
 spans = passage.find_spans(doc.text, quotes,
                            lambda text, q: h.find_passage(text, q, normalise))
 missing = sum(h.find_passage(doc.text, q, normalise) is None for q in quotes)
