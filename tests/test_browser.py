@@ -223,6 +223,12 @@ def test_control_snapshot_splits_donetsk_on_the_map(page, tmp_path, monkeypatch)
                       ).wait_for(state="attached")
         assert frame.locator("path.contact-line").count() >= 1
         assert "snapshot of 2025-11-20" in frame.get_by_test_id("map-legend").inner_text()
+        # Chernihiv: "Russia withdraws" from a Russian-held part the snapshot does not have
+        # is not drawn (case chernihiv-stripes-with-snapshot); Luhansk keeps its disposition.
+        frame.locator("path.region-UA-09.disp-recognised_russian_de_facto"
+                      ).wait_for(state="attached")
+        chernihiv = frame.locator("path.region-UA-77").get_attribute("class")
+        assert "disp-russian_withdrawal" not in chernihiv and "split" not in chernihiv
         assert page.external == []
 
 
