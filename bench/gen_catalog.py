@@ -153,7 +153,8 @@ class Generator:
                                                             self.rng.randint(0, 3)))},
              "evidence": self.evidence(self.rng.randint(1, 2))}
         if self.rng.random() < 0.5:
-            s["quote"] = f"Statement {index} by {speaker} about the talks."
+            # A statement's quote stands in its evidence (validate checks it).
+            s["quote"] = s["evidence"][0]["quote"]
         else:
             s["paraphrase"] = f"{speaker} comments on the talks (synthetic entry {index})."
         return s
