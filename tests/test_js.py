@@ -52,3 +52,24 @@ def test_unknown_script_or_call_is_refused():
         js.source("../map.py")
     with pytest.raises(js.ScriptError):
         js.call("put);alert(1")
+
+
+def _node_eval(files: tuple[str, ...], expression: str):
+    """Evaluate `expression` in node after loading `files` (window = the global object)."""
+    import json
+
+    program = ("globalThis.window = globalThis;\n" + "\n".join(js.source(f) for f in files)
+               + f"\nprocess.stdout.write(JSON.stringify({expression}));")
+    done = subprocess.run([NODE, "-e", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_overlay_lines_decode_in_the_browser_as_encoded():
+    from claims_atlas.render import map as rmap
+
+    coords = [(37.6, 46.5), (41.0, 46.5), (41.00004, 50.49996), (22.15, 44.3), (37.6, 46.5)]
+    encoded = rmap.encode_line(coords)
+    assert set(encoded) <= {chr(c) for c in range(63, 127)}
+    decoded = _node_eval(("atlas.js",), f"claimsAtlas.decodeLine({js.js_json(encoded)}, 4)")
+    assert decoded == [[46.5, 37.6], [46.5, 41.0], [50.5, 41.0], [44.3, 22.15], [46.5, 37.6]]

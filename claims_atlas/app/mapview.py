@@ -5,7 +5,8 @@ the neighbours, and a 200 KB script). The base map never changes with the select
 rendered pieces are computed once (cached in cache.py) and handed to the very component
 `st_folium` uses. The selection does not travel as a component argument (streamlit-folium's
 `feature_group_to_add` would make every rerun resend the whole ~200 KB element) but in a
-small script beside the map (render.map.page_script): the component's arguments never change,
+small script beside the map (render.map.page_script), and so does the control overlay
+(render.map.overlay_script): the component's arguments never change,
 the frontend keeps its iframe and Leaflet map, and Streamlit's message cache sends the map
 once per browser session.
 
@@ -79,11 +80,14 @@ def answered_key(key: str) -> str:
 
 
 def show(prepared: Prepared, state: dict, key: str, height: int,
-         returned_objects: Sequence[str] = (), on_change: Callable | None = None):
-    """Draw the map (once) and show `state` in it (map.map_state); returns what the map
-    sends back. The component's arguments depend only on the base map, so a rerun with
-    another state changes nothing in the component: the page script beside it applies the
-    state in place (render.map.page_script)."""
+         returned_objects: Sequence[str] = (), on_change: Callable | None = None,
+         overlay: dict | None = None):
+    """Draw the map (once) and show `state` (map.map_state) and `overlay` (the control
+    snapshot, map.overlay_payload, or None) in it; returns what the map sends back. The
+    component's arguments depend only on the base map, so a rerun with another state or
+    overlay changes nothing in the component: the page scripts beside it apply them in place
+    (render.map.page_script, overlay_script), each in an element of its own so a proposal
+    switch does not resend the overlay nor a snapshot switch the selection."""
     hash_key = sf.generate_js_hash(prepared.script, key, False)
 
     def changed() -> None:
@@ -104,5 +108,6 @@ def show(prepared: Prepared, state: dict, key: str, height: int,
             zoom=None, center=None, feature_group="", return_on_hover=False,
             layer_control=None, pixelated=False, css_links=list(prepared.css_links),
             js_links=list(prepared.js_links), on_change=changed, wrap_longitude=False)
+        st.html(rmap.overlay_script(key, overlay), unsafe_allow_javascript=True)
         st.html(rmap.page_script(key, state), unsafe_allow_javascript=True)
     return value

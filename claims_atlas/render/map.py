@@ -102,14 +102,14 @@ claimsAtlas.fromPage({{ this.prefix }});
 """)
 
     def __init__(self, regions: Mapping[str, str], places: list[dict],
-                 states: Mapping[str, dict], overlay: dict | None = None):
+                 states: Mapping[str, dict]):
         super().__init__()
         self._name = "ClaimsBehaviour"
         self.code = "\n".join(js.body(f) for f in ("atlas.js", "frame.js"))
         self.config = js_json({
             "vocab": vocab_payload(), "parts": PART_LABELS, "states": states,
             "regions": {rid: {"name": name} for rid, name in regions.items()},
-            "places": places, "bounds": BOUNDS, "overlay": overlay})
+            "places": places, "bounds": BOUNDS})
         self.prefix = js_json(PAGE_PREFIX)
 
 
@@ -156,29 +156,77 @@ def place_payload(catalog: Catalog) -> list[dict]:
                      f"{p.source}"} for p in catalog.places]
 
 
-def overlay_payload(overlay, digits: int = 4) -> dict | None:
-    """A control overlay (core.control_view.Overlay) as the JSON `setOverlay` takes:
-    {key, credit, parts, line}, coordinates rounded to `digits` decimals (4: ~10 m, finer
-    than the display simplification)."""
+OVERLAY_DIGITS = 4  # decimals of a degree kept for the browser: ~10 m, far below the
+# display simplification (core.control_view.DISPLAY_TOLERANCE, ~300-400 m)
+
+
+def overlay_payload(overlay, digits: int = OVERLAY_DIGITS) -> dict | None:
+    """A control overlay (core.control_view.Overlay) as the JSON `setOverlay` takes, or None:
+    {"key", "credit", "digits", "parts": [{"id", "part", "rings": [[ring, ...], ...]}],
+    "line": [line, ...]}, each ring or line a string in the encoded-polyline format
+    (encode_line: lat/lon deltas, `digits` decimals). A real DeepStateMap day is ~21 KB so,
+    ~87 KB as GeoJSON."""
     if overlay is None:
         return None
-    return {"key": overlay.key, "credit": overlay.credit,
-            "parts": _rounded(overlay.parts, digits), "line": _rounded(overlay.line, digits)}
+    parts = [{"id": f["properties"]["id"], "part": f["properties"]["part"],
+              "rings": [[encode_line(r, digits) for r in poly]
+                        for poly in _polygons(f["geometry"])]}
+             for f in overlay.parts["features"]]
+    line = [encode_line(c, digits) for f in overlay.line["features"]
+            for c in _lines(f["geometry"])]
+    return {"key": overlay.key, "credit": overlay.credit, "digits": digits, "parts": parts,
+            "line": line}
 
 
-def _rounded(value, digits: int):
-    if isinstance(value, float):
-        return round(value, digits)
-    if isinstance(value, list | tuple):
-        return [_rounded(v, digits) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v, digits) for k, v in value.items()}
-    return value
+def _polygons(geometry: dict) -> list:
+    kind, coords = geometry["type"], geometry.get("coordinates")
+    if kind == "Polygon":
+        return [coords]
+    if kind == "MultiPolygon":
+        return list(coords)
+    if kind == "GeometryCollection":
+        return [p for g in geometry["geometries"] for p in _polygons(g)]
+    return []
 
 
-def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
-             overlay=None) -> folium.Map:
-    """The map that stays the same whatever the selection.
+def _lines(geometry: dict) -> list:
+    kind, coords = geometry["type"], geometry.get("coordinates")
+    if kind == "LineString":
+        return [coords]
+    if kind in ("MultiLineString", "Polygon"):
+        return list(coords)
+    if kind == "MultiPolygon":
+        return [ring for poly in coords for ring in poly]
+    if kind == "GeometryCollection":
+        return [x for g in geometry["geometries"] for x in _lines(g)]
+    return []
+
+
+def _encode_int(value: int) -> str:
+    value = ~(value << 1) if value < 0 else value << 1
+    out = []
+    while value >= 0x20:
+        out.append(chr((0x20 | (value & 0x1F)) + 63))
+        value >>= 5
+    out.append(chr(value + 63))
+    return "".join(out)
+
+
+def encode_line(coords, digits: int = OVERLAY_DIGITS) -> str:
+    """[(lon, lat), ...] in the encoded-polyline format (Google's algorithm, as Leaflet
+    plugins read it): for each point the change in lat then lon, times 10**digits, as
+    5-bit chunks in ASCII 63-126. Decoded by js/atlas.js `decodeLine`."""
+    scale, out, last_lat, last_lon = 10 ** digits, [], 0, 0
+    for lon, lat, *_ in coords:
+        ilat, ilon = round(lat * scale), round(lon * scale)
+        out.append(_encode_int(ilat - last_lat) + _encode_int(ilon - last_lon))
+        last_lat, last_lon = ilat, ilon
+    return "".join(out)
+
+
+def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) -> folium.Map:
+    """The map that stays the same whatever the selection and the control snapshot (the
+    overlay travels beside it: overlay_script).
 
     `keyboard=False`: Leaflet's keyboard handler focuses the container on mousedown, which
     in Chrome moves the mouseup off the clicked path, so no click reaches the region (and
@@ -195,7 +243,7 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
                    control=False, attribution=geo.ATTRIBUTION).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
     states = {p.id: map_state(catalog, p.id) for p in catalog.proposals}
-    Behaviour(names, place_payload(catalog), states, overlay_payload(overlay)).add_to(m)
+    Behaviour(names, place_payload(catalog), states).add_to(m)
     return m
 
 
@@ -230,8 +278,17 @@ def page_script(key: str, state: dict) -> str:
     return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "state", state)
 
 
-def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX) -> str:
-    """One self-contained page (for tests and exports): base map plus the selection."""
+def overlay_script(key: str, overlay: dict | None) -> str:
+    """A script for the page around the map under `key`: the control overlay it shows
+    (overlay_payload, or None for none), kept and applied like the selection (page_script),
+    so a new snapshot or date sends only this (~10 KB), never the base map again."""
+    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "overlay", overlay)
+
+
+def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX,
+                    overlay: dict | None = None) -> str:
+    """One self-contained page (for tests and exports): base map plus the selection and
+    the control overlay (overlay_payload) if any."""
     m = base_map(catalog, prefix=prefix)
-    Apply(map_state(catalog, proposal_id)).add_to(m)
+    Apply(map_state(catalog, proposal_id), overlay).add_to(m)
     return m.get_root().render()

@@ -116,8 +116,9 @@ if search and not query.find_regions(catalog, search):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
-    mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
+    mapview.show(cache.prepared_map(catalog), key="map", height=620,
                  state=rmap.map_state(catalog, proposal_id, selected=region_id),
+                 overlay=cache.overlay_payload(snapshots[snapshot] if snapshot else None),
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))

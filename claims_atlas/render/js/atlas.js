@@ -10,7 +10,9 @@
  *                                          selected, note?}  (render.map.map_state)
  *   claimsAtlas.applyId(id)        the preloaded state of proposal `id`, keeping the
  *                                  highlight and the selection; false if unknown
- *   claimsAtlas.setOverlay(o)      o: {key, credit, parts, line} (GeoJSON) or null
+ *   claimsAtlas.setOverlay(o)      o: {key, credit, digits, parts: [{id, part, rings}],
+ *                                  line: [encoded]} (render.map.overlay_payload) or null
+ *   claimsAtlas.decodeLine(s, d)   an encoded polyline -> [[lat, lon], ...]
  *   claimsAtlas.timing             {apply: ms, overlay: ms} of the last calls
  */
 (function (root) {
@@ -31,6 +33,27 @@
     if (parent) { parent.appendChild(e); }
     return e;
   }
+
+  // The encoded-polyline format (render.map.encode_line): per point the change in lat then
+  // lon, times 10^digits, in 5-bit chunks offset by 63.
+  A.decodeLine = function (str, digits) {
+    var scale = Math.pow(10, digits), out = [], i = 0, lat = 0, lon = 0;
+    function next() {
+      var result = 0, shift = 0, b;
+      do {
+        b = str.charCodeAt(i++) - 63;
+        result |= (b & 0x1f) << shift;
+        shift += 5;
+      } while (b >= 0x20);
+      return (result & 1) ? ~(result >> 1) : (result >> 1);
+    }
+    while (i < str.length) {
+      lat += next();
+      lon += next();
+      out.push([lat / scale, lon / scale]);
+    }
+    return out;
+  };
 
   function now() { return root.performance ? root.performance.now() : Date.now(); }
 
@@ -192,15 +215,21 @@
       return name;
     }
 
-    function partStyle(f) {
-      var p = f.properties;
-      return {className: "part part-" + p.id + " part-" + p.part, color: "#ffffff", weight: 0,
-        fillColor: "#f4f4f4", fillOpacity: 0, interactive: false, pane: pane("claimsParts", 390)};
+    function partLayer(p, digits) {
+      var rings = p.rings.map(function (poly) {
+        return poly.map(function (r) { return A.decodeLine(r, digits); });
+      });
+      var layer = L.polygon(rings, {className: "part part-" + p.id + " part-" + p.part,
+        color: "#ffffff", weight: 0, fillColor: "#f4f4f4", fillOpacity: 0, interactive: false,
+        pane: pane("claimsParts", 390)});
+      (parts[p.id] = parts[p.id] || {})[p.part] = layer;
+      return layer;
     }
 
-    function lineStyle() {
-      return {className: "contact-line", color: "#000000", weight: 2.4, fill: false,
-        interactive: false, pane: pane("claimsLine", 450)};
+    function lineLayer(lines, digits) {
+      return L.polyline(lines.map(function (l) { return A.decodeLine(l, digits); }),
+        {className: "contact-line", color: "#000000", weight: 2.4, fill: false,
+          interactive: false, pane: pane("claimsLine", 450)});
     }
 
     function applyParts(rid, info, path) {
@@ -258,14 +287,10 @@
       parts = {};
       overlay = next || null;
       if (overlay) {
-        var pl = L.geoJSON(overlay.parts, {style: partStyle, interactive: false,
-          pane: pane("claimsParts", 390)});
-        pl.eachLayer(function (l) {
-          var p = l.feature.properties;
-          (parts[p.id] = parts[p.id] || {})[p.part] = l;
+        overlay.parts.forEach(function (p) {
+          overlayLayers.push(partLayer(p, overlay.digits));
         });
-        overlayLayers = [pl, L.geoJSON(overlay.line, {style: lineStyle, interactive: false,
-          pane: pane("claimsLine", 450)})];
+        if (overlay.line.length) { overlayLayers.push(lineLayer(overlay.line, overlay.digits)); }
         overlayLayers.forEach(function (l) { l.addTo(map); });
         el.setAttribute("data-overlay", overlay.key);
       } else {
@@ -276,7 +301,6 @@
       return true;
     };
 
-    if (cfg.overlay) { A.setOverlay(cfg.overlay); }
     A.state = function () { return state; };
     A.overlay = function () { return overlay; };
     A.map = map;

@@ -1,0 +1,78 @@
+"""The control overlay in the living map: switching snapshots and scrubbing through dates
+keep the map's frame (a marker set on its window survives) and send only the overlay."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.browser_support import serve
+
+pytestmark = pytest.mark.browser
+
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def east_of(lon: float) -> dict:
+    """A synthetic occupied area: everything east of `lon` in the east of Ukraine."""
+    return {"type": "Polygon", "coordinates": [[
+        [lon, 46.5], [41.0, 46.5], [41.0, 50.5], [lon, 50.5], [lon, 46.5]]]}
+
+
+def import_series(tmp_path, dates_and_lons) -> None:
+    """Dated snapshot files imported into the temp cache ($CLAIMS_ATLAS_CACHE)."""
+    from claims_atlas.core import control
+
+    for day, lon in dates_and_lons:
+        src = tmp_path / f"east-{day}.geojson"
+        src.write_text(json.dumps(east_of(lon)))
+        control.import_file(src, source="Test Source", date=day)
+
+
+def map_window(page):
+    page.frame_locator(FRAME).first.locator("path.region").nth(26).wait_for(state="attached")
+    return next(f for f in page.frames if "st_folium" in f.url)
+
+
+def overlay_shown(page, key: str) -> None:
+    page.frame_locator(FRAME).first.locator(f'[data-overlay="{key}"]').wait_for(
+        state="attached")
+
+
+def line_d(frame) -> str:
+    return frame.evaluate("() => Array.from(document.querySelectorAll('path.contact-line'))"
+                          ".map(p => p.getAttribute('d')).join(' ')")
+
+
+def test_switching_the_snapshot_keeps_the_map_and_sends_only_the_overlay(
+        page, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    import_series(tmp_path, [("2025-11-20", 37.6), ("2025-11-21", 38.4)])
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda data: frames.append(
+        len(data))))
+    with serve() as url:
+        page.goto(f"{url}/?control=test-source/2025-11-20")
+        frame = map_window(page)
+        overlay_shown(page, "test-source/2025-11-20")
+        frame.evaluate("() => { window.sameMap = 'kept'; }")
+        before = line_d(frame)
+        page.get_by_test_id("stSidebar").get_by_role("combobox", name="Line of contact").click()
+        option = page.get_by_role("option", name=re.compile("snapshot of 2025-11-21"))
+        option.wait_for()
+        frames.clear()
+        option.click()
+        overlay_shown(page, "test-source/2025-11-21")
+        assert frame.evaluate("() => window.sameMap") == "kept"  # same frame, same document
+        assert line_d(frame) and line_d(frame) != before  # the line moved
+        parts = page.frame_locator(FRAME).first.locator(
+            "path.part-UA-14.part-russian_held.on.disp-recognised_russian_de_facto")
+        assert parts.count() == 1
+        assert "snapshot of 2025-11-21" in page.frame_locator(FRAME).first.get_by_test_id(
+            "map-legend").inner_text()
+        page.wait_for_url(re.compile(r"control=test-source%2F2025-11-21|"
+                                     r"control=test-source/2025-11-21"))
+        assert frames and max(frames) < 30_000, sorted(frames)[-3:]
+        assert page.external == []
