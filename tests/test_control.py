@@ -377,7 +377,7 @@ def test_index_write_failure_after_the_commit_is_harmless(tmp_path, cache, monke
             raise OSError(13, "Permission denied")
         real(path, data)
 
-    monkeypatch.setattr(ctl, "_atomic_write", no_index)
+    monkeypatch.setattr(ctl.store, "_atomic_write", no_index)
     new = write(tmp_path / "new.geojson", {"type": "Polygon", "coordinates": sq(37, 48, 38, 49)})
     result = run("import", str(new), "--date", DAY, "--source", "DeepStateMap")
     assert result.exit_code == 0, result.output
@@ -553,7 +553,7 @@ def test_stats_are_cached_on_disk_and_in_process(metric_snapshot, regions_file, 
     key = json.loads(cache_file.read_text())["key"]
     assert key["snapshot_sha256"] and key["geodata_sha256"]
     calls = []
-    monkeypatch.setattr(ctl, "region_stats", lambda *a: calls.append(a) or [])
+    monkeypatch.setattr(ctl.areas, "region_stats", lambda *a: calls.append(a) or [])
     assert ctl.snapshot_stats(info, regions_file).regions == first.regions  # in-process
     ctl._stats_cached.cache_clear()
     again = ctl.snapshot_stats(info, regions_file)  # from the JSON next to the snapshot

@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import mapping
 
 from claims_atlas.core import control, geo, query
+from claims_atlas.core.control.timeline import snapshot_key
 from claims_atlas.core.models import Catalog
 
 DISPLAY_TOLERANCE = 0.004  # degrees, ~300-400 m: finer than the boundary file's own
@@ -23,10 +24,6 @@ class Overlay:
     key: str  # "<source slug>/<date>": the URL value naming the snapshot
     parts: dict  # FeatureCollection: one feature per (region, part), props {id, part}
     line: dict  # FeatureCollection: the line of contact inside Ukraine
-
-
-def snapshot_key(info: control.SnapshotInfo) -> str:
-    return f"{info.slug}/{info.date.isoformat()}"
 
 
 def find(key: str) -> control.SnapshotInfo | None:
