@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims_atlas.cli_control import control
+from claims_atlas.cli.control import control
 from claims_atlas.core import control as ctl
 
 FIXTURES = Path(__file__).parent / "fixtures" / "control"
@@ -132,7 +132,7 @@ def test_a_named_pipe_is_refused_at_once(tmp_path, cache):
     result, elapsed = finished_within(10, lambda: run("import", str(fifo), "--date", DAY,
                                                       "--source", "T"))
     assert result.exit_code == 1 and elapsed < 5
-    assert result.stderr.strip() == (f"error: {fifo}: not a regular file (a named pipe, "
+    assert result.stderr.strip() == (f"claims-atlas: error: {fifo}: not a regular file (a named pipe, "
                                      "device or socket); refused")
 
 
