@@ -132,8 +132,8 @@ def test_a_named_pipe_is_refused_at_once(tmp_path, cache):
     result, elapsed = finished_within(10, lambda: run("import", str(fifo), "--date", DAY,
                                                       "--source", "T"))
     assert result.exit_code == 1 and elapsed < 5
-    assert result.stderr.strip() == (f"claims-atlas: error: {fifo}: not a regular file (a named pipe, "
-                                     "device or socket); refused")
+    assert result.stderr.strip() == (f"claims-atlas: error: {fifo}: not a regular file "
+                                     "(a named pipe, device or socket); refused")
 
 
 def test_an_oversized_file_is_refused_before_reading(tmp_path, cache):
