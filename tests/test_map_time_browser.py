@@ -3,32 +3,16 @@ keep the map's frame (a marker set on its window survives) and send only the ove
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from tests.browser_support import serve
+from tests.control_series import import_series
 
 pytestmark = pytest.mark.browser
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def east_of(lon: float) -> dict:
-    """A synthetic occupied area: everything east of `lon` in the east of Ukraine."""
-    return {"type": "Polygon", "coordinates": [[
-        [lon, 46.5], [41.0, 46.5], [41.0, 50.5], [lon, 50.5], [lon, 46.5]]]}
-
-
-def import_series(tmp_path, dates_and_lons) -> None:
-    """Dated snapshot files imported into the temp cache ($CLAIMS_ATLAS_CACHE)."""
-    from claims_atlas.core import control
-
-    for day, lon in dates_and_lons:
-        src = tmp_path / f"east-{day}.geojson"
-        src.write_text(json.dumps(east_of(lon)))
-        control.import_file(src, source="Test Source", date=day)
 
 
 def map_window(page):

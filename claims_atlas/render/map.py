@@ -83,6 +83,8 @@ def css() -> str:
         "path.contact-line{stroke:#000;stroke-width:2.4;stroke-dasharray:8 4;fill:none;"
         "pointer-events:none}",
         ".claims-legend .credit{font-size:12px;color:#333;display:block;margin-top:4px}",
+        ".claims-legend .not-yet{display:block;margin:2px 0 4px;padding:1px 4px;"
+        "background:#fff3b0;border:1px solid #8a6d00;font-weight:600}",
     ]
     rules += [f"path.disp-{d.id}{{fill:url(#pat-{d.id})}}" for d in vocab.DISPOSITIONS]
     return "<style>" + "".join(rules) + "</style>"
@@ -248,10 +250,13 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) 
 
 
 def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
-              selected: str | None = None) -> dict:
-    """What the selected proposal shows, as the JSON `claimsApply` takes."""
+              selected: str | None = None, as_of: str | None = None) -> dict:
+    """What the selected proposal shows, as the JSON `claimsAtlas.apply` takes. `as_of`
+    (YYYY-MM-DD, the page's date) makes the map's legend say "Not yet proposed on <as_of>"
+    for a proposal dated after it (the proposal's own date travels as "date")."""
     p = catalog.proposal(proposal_id)
     return {"proposal": proposal_id, "title": p.title if p else proposal_id,
+            "date": p.date.isoformat() if p else None, "asOf": as_of,
             "highlight": list(highlight), "selected": selected,
             "legend": [d.id for d in query.legend(catalog, [proposal_id])],
             "regions": {r.id: st for r in catalog.regions

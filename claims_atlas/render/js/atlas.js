@@ -6,8 +6,8 @@
  * functions. Catalog text reaches the DOM through textContent only.
  *
  *   claimsAtlas.init(map, config)  config: {vocab, regions, places, parts, states, bounds}
- *   claimsAtlas.apply(state)       state: {proposal, title, legend, regions, highlight,
- *                                          selected, note?}  (render.map.map_state)
+ *   claimsAtlas.apply(state)       state: {proposal, title, date, asOf, legend, regions,
+ *                                          highlight, selected}  (render.map.map_state)
  *   claimsAtlas.applyId(id)        the preloaded state of proposal `id`, keeping the
  *                                  highlight and the selection; false if unknown
  *   claimsAtlas.setOverlay(o)      o: {key, credit, digits, parts: [{id, part, rings}],
@@ -150,7 +150,11 @@
       box.textContent = "";
       if (!state) { return; }
       text("b", state.title, box);
-      if (state.note) { text("span", state.note, box).className = "note"; }
+      if (state.asOf && state.date && state.date > state.asOf) {
+        var nb = text("span", "Not yet proposed on " + state.asOf, box);
+        nb.className = "not-yet";
+        nb.setAttribute("data-testid", "map-not-yet");
+      }
       state.legend.forEach(function (d) {
         row = document.createElement("div");
         sw = svgEl("svg", {width: 22, height: 16});
@@ -276,7 +280,7 @@
       var s = ALL[pid], cur = state || {};
       if (!s) { return false; }
       return A.apply(Object.assign({}, s, {highlight: cur.highlight || [],
-        selected: cur.selected || null, note: cur.note || null}));
+        selected: cur.selected || null, asOf: cur.asOf || null}));
     };
 
     A.setOverlay = function (next) {
