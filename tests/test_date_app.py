@@ -77,7 +77,10 @@ def test_statements_after_the_date_are_marked(series):
     text = page_text(at)
     assert later > 0
     assert f"{later} statements made after 25 Nov 2025, the chosen date" in text
-    assert text.count('class="after-date"') == 1
+    # newest first: the first `later` items of the timeline are marked
+    assert f"ol.timeline>li.statement:nth-child(-n+{later})" in text
+    at.radio(key="tl_order").set_value("Oldest first").run()
+    assert f"ol.timeline>li.statement:nth-last-child(-n+{later})" in page_text(at)
 
 
 def test_a_date_before_every_snapshot_or_malformed_says_so(series):

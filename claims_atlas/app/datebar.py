@@ -3,8 +3,10 @@ source, step buttons and play.
 
 A step changes the page's date (state.DATE, `date=` in the URL) and the snapshot shown
 (state.CONTROL, the nearest on or before the date); the rerun sends only the new overlay
-beside the living map (render.map.overlay_script), so the map's frame stays. Play steps
-once every PLAY_SECONDS through a fragment that reruns the page.
+beside the living map (render.map.overlay_show_script), so the map's frame stays. The
+overlays of the neighbouring dates are stored in the page beforehand (`neighbours`), so
+"Earlier", "Later" and the slider draw them at once (render/js/dates.js) before the rerun
+confirms. Play steps once every PLAY_SECONDS through a fragment that reruns the page.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import streamlit as st
 from claims_atlas.app import state
 from claims_atlas.core import control_view
 from claims_atlas.core.control import timeline
-from claims_atlas.render import dates
+from claims_atlas.render import dates as rdates
 from claims_atlas.render.html import md_escape
 
 PLAY_SECONDS = 1.0
@@ -65,6 +67,16 @@ def reconcile(view: state.View, snapshots: dict) -> None:
         st.session_state[state.CONTROL] = control_view.snapshot_key(info)
 
 
+def neighbours(snapshots: dict) -> list:
+    """The snapshots just before and after the shown one in its series (0-2 of them)."""
+    key = st.session_state.get(state.CONTROL)
+    if not key or key not in snapshots:
+        return []
+    series = _series(snapshots, key)
+    at = series.index(snapshots[key])
+    return [series[i] for i in (at - 1, at + 1) if 0 <= i < len(series)]
+
+
 def from_picker(snapshots: dict) -> None:
     """The sidebar's snapshot picker moved: the page's date follows the snapshot's."""
     key = st.session_state.get(state.CONTROL)
@@ -102,8 +114,8 @@ def _toggle_play(series: list) -> None:
     st.session_state[state.DATE_TICK] = time.monotonic()
 
 
-def show(snapshots: dict) -> None:
-    """The date control under the map, when a line of contact is shown."""
+def show(snapshots: dict, map_key: str = "map") -> None:
+    """The date control of the map under `map_key`, when a line of contact is shown."""
     key = st.session_state.get(state.CONTROL)
     if not key or key not in snapshots:
         if snapshots:
@@ -125,8 +137,14 @@ def show(snapshots: dict) -> None:
                       disabled=at == len(series) - 1)
             st.button("Pause" if playing else "Play", key=state.DATE_PLAY,
                       on_click=_toggle_play, args=(series,), disabled=len(series) < 2)
+        keys = [control_view.snapshot_key(i) for i in series]
+        st.html(rdates.date_control_script(
+            map_key, here.slug, keys[at - 1] if at > 0 else None,
+            keys[at + 1] if at + 1 < len(series) else None,
+            {"box": "datebar", "prevBox": state.DATE_PREV, "nextBox": state.DATE_NEXT}),
+            unsafe_allow_javascript=True)
     requested = as_of() or here.date
-    st.caption(md_escape(dates.date_caption(here.date, requested, here.credit)))
+    st.caption(md_escape(rdates.date_caption(here.date, requested, here.credit)))
     _ticker(series, playing)
 
 

@@ -93,7 +93,7 @@ def css() -> str:
 class Behaviour(MacroElement):
     """Patterns, tooltips, legend and the map core (js/atlas.js) for the regions layer,
     with every proposal's state preloaded; js/frame.js takes what the page around the map
-    has said for it (page_script, overlay_script)."""
+    has said for it (page_script, overlay_show_script)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -228,7 +228,7 @@ def encode_line(coords, digits: int = OVERLAY_DIGITS) -> str:
 
 def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) -> folium.Map:
     """The map that stays the same whatever the selection and the control snapshot (the
-    overlay travels beside it: overlay_script).
+    overlay travels beside it: overlay_store_script, overlay_show_script).
 
     `keyboard=False`: Leaflet's keyboard handler focuses the container on mousedown, which
     in Chrome moves the mouseup off the clicked path, so no click reaches the region (and
@@ -283,11 +283,17 @@ def page_script(key: str, state: dict) -> str:
     return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "state", state)
 
 
-def overlay_script(key: str, overlay: dict | None) -> str:
-    """A script for the page around the map under `key`: the control overlay it shows
-    (overlay_payload, or None for none), kept and applied like the selection (page_script),
-    so a new snapshot or date sends only this (~10 KB), never the base map again."""
-    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "overlay", overlay)
+def overlay_store_script(key: str, overlay: dict) -> str:
+    """A script for the page around the map under `key`: keep this overlay
+    (overlay_payload) for it, to draw when it is shown. Its text depends only on the key
+    and the overlay, so Streamlit's message cache sends a stored overlay once (>= 10 KB)."""
+    return js.script(("page.js",), "store", "." + PAGE_PREFIX, key, overlay)
+
+
+def overlay_show_script(key: str, overlay_key: str | None) -> str:
+    """A script for the page around the map under `key`: draw the stored overlay named
+    `overlay_key` in the living map (None: no overlay). A few hundred bytes."""
+    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "show", overlay_key)
 
 
 def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX,

@@ -124,6 +124,7 @@ with left:
                  state=rmap.map_state(catalog, proposal_id, selected=region_id,
                                       as_of=as_of.isoformat() if as_of else None),
                  overlay=cache.overlay_payload(snapshots[snapshot] if snapshot else None),
+                 nearby=[cache.overlay_payload(i) for i in datebar.neighbours(snapshots)],
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
@@ -162,14 +163,11 @@ def timeline() -> None:
     limit = st.session_state["tl_limit"]
     st.caption(f"{len(shown)} of {len(catalog.statements)} statements"
                + (f" · showing the first {limit}" if len(shown) > limit else ""))
-    later, earlier = rdates.split_after(shown[:limit], datebar.as_of())
+    after = rdates.count_after(shown[:limit], datebar.as_of())
+    if after:  # said after the page's date: marked by a small rule, the list unchanged
+        st.html(rdates.after_marks_html(datebar.as_of(), after, f.newest_first))
     with st.container(height=900, border=False):
-        if later:  # marked: said after the page's date
-            st.html('<div class="after-date" data-testid="after-date">'
-                    + rdates.after_heading_html(datebar.as_of(), len(later))
-                    + h.timeline_html(catalog, later) + "</div>")
-        if earlier or not later:
-            st.html(h.timeline_html(catalog, earlier))
+        st.html(h.timeline_html(catalog, shown[:limit]))
         if len(shown) > limit:
             st.button(f"Show {min(TIMELINE_PAGE, len(shown) - limit)} more", key="tl_more",
                       on_click=lambda: st.session_state.update(tl_limit=limit + TIMELINE_PAGE))

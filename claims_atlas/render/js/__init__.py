@@ -5,9 +5,10 @@ Each file defines functions on one namespace per window, `window.claimsAtlas`:
 - atlas.js: the map core (needs Leaflet's `L`): init, apply, applyId, setOverlay. Knows
   nothing of Streamlit; a static page can use it as it is.
 - frame.js: the Streamlit adapter inside the map's frame (fromPage).
-- page.js: the page around the maps (put: selection and overlay per map key).
+- page.js: the page around the maps (put, store, showOverlay: selection and overlays
+  per map key).
 - picker.js, deck_keys.js, dates.js: the page's proposal picker, the deck's keys and the
-  date control.
+  date control's instant steps.
 
 `script(files, call, *args)` gives one `<script>` element: the files' text, then
 `claimsAtlas.<call>(<args as JSON>)`. Only these files are code; every argument is data,
@@ -21,7 +22,7 @@ from functools import cache
 from importlib import resources
 
 NAMESPACE = "claimsAtlas"
-FILES = ("atlas.js", "frame.js", "page.js", "picker.js", "deck_keys.js")
+FILES = ("atlas.js", "frame.js", "page.js", "picker.js", "deck_keys.js", "dates.js")
 
 
 class ScriptError(ValueError):

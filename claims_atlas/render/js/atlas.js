@@ -13,7 +13,8 @@
  *   claimsAtlas.setOverlay(o)      o: {key, credit, digits, parts: [{id, part, rings}],
  *                                  line: [encoded]} (render.map.overlay_payload) or null
  *   claimsAtlas.decodeLine(s, d)   an encoded polyline -> [[lat, lon], ...]
- *   claimsAtlas.timing             {apply: ms, overlay: ms} of the last calls
+ *   claimsAtlas.timing             {apply: ms, overlay: ms} of the last calls, and
+ *                                  overlays: ms of each setOverlay that drew (last 1000)
  */
 (function (root) {
   "use strict";
@@ -302,6 +303,8 @@
       }
       if (state) { A.apply(state); } else { drawLegend(); }
       A.timing.overlay = now() - t0;
+      A.timing.overlays.push(A.timing.overlay);
+      if (A.timing.overlays.length > 1000) { A.timing.overlays.shift(); }
       return true;
     };
 
@@ -312,5 +315,5 @@
     return A;
   };
 
-  A.timing = A.timing || {};
+  A.timing = A.timing || {overlays: []};
 })(window);
