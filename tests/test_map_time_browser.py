@@ -13,6 +13,8 @@ from tests.control_series import import_series
 pytestmark = pytest.mark.browser
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
+  return !!a && a.getAttribute('data-test-script-state') !== 'running'; }"""
 
 
 def map_window(page):
@@ -91,6 +93,8 @@ def test_the_date_slider_moves_the_line_in_the_living_map(page, tmp_path, monkey
             assert split.count() == 1
             assert page.frame_locator(FRAME).first.locator(
                 "path.region-UA-14.has-parts.disp-demilitarised_zone").count() == 1
+            page.wait_for_url(re.compile("date=" + key.split("/")[1]))  # its rerun ran
+            page.wait_for_function(IDLE)
         page.wait_for_url(re.compile(r"date=2025-11-30"))
         assert later.is_disabled()
         drawn = frame.evaluate("() => window.claimsAtlas.timing.overlays")

@@ -68,13 +68,16 @@ def reconcile(view: state.View, snapshots: dict) -> None:
 
 
 def neighbours(snapshots: dict) -> list:
-    """The snapshots just before and after the shown one in its series (0-2 of them)."""
+    """The snapshot next to the shown one in the way the reader is stepping (later, unless
+    the last step went back; none right after the sidebar's picker, so a snapshot switch
+    sends one overlay only). The page stores it for an instant next step."""
     key = st.session_state.get(state.CONTROL)
-    if not key or key not in snapshots:
+    way = st.session_state.get(state.DATE_DIRECTION, 1)
+    if not key or key not in snapshots or not way:
         return []
     series = _series(snapshots, key)
-    at = series.index(snapshots[key])
-    return [series[i] for i in (at - 1, at + 1) if 0 <= i < len(series)]
+    at = series.index(snapshots[key]) + way
+    return [series[at]] if 0 <= at < len(series) else []
 
 
 def from_picker(snapshots: dict) -> None:
@@ -82,9 +85,13 @@ def from_picker(snapshots: dict) -> None:
     key = st.session_state.get(state.CONTROL)
     st.session_state[state.DATE] = snapshots[key].date.isoformat() if key else None
     st.session_state[state.DATE_PLAYING] = False
+    st.session_state[state.DATE_DIRECTION] = 0
 
 
 def _go(info) -> None:
+    here = st.session_state.get(state.DATE)
+    if here:
+        st.session_state[state.DATE_DIRECTION] = -1 if info.date.isoformat() < here else 1
     st.session_state[state.CONTROL] = control_view.snapshot_key(info)
     st.session_state[state.DATE] = info.date.isoformat()
 

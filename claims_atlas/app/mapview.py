@@ -101,6 +101,7 @@ def show(prepared: Prepared, state: dict, key: str, height: int,
     defaults = {"last_active_drawing": None, "last_object_clicked_count": None,
                 "bounds": prepared.bounds, "zoom": prepared.zoom}
     with st.container(key=rmap.BOX_PREFIX + key):
+        st.html(rmap.page_library(), unsafe_allow_javascript=True)
         value = sf._component_func(
             script=prepared.script, header=prepared.header, html=prepared.html,
             id=prepared.map_id, key=hash_key, height=height, width=None,

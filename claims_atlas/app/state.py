@@ -20,6 +20,7 @@ DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, pro
 # The date control's widgets (app/datebar.py): slider, step buttons, play, and play's clock.
 DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
 DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
+DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
 MODES = ("explore", "present")
 _READ = "_claims_url_read"
 _LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"

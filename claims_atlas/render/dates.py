@@ -66,6 +66,6 @@ def date_control_script(map_key: str, slug: str, prev_key: str | None, next_key:
     """The page script that makes the date control's steps instant (render/js/dates.js):
     the map's key, the source's slug, the neighbouring overlay keys and the Streamlit keys
     of the control's container and buttons (`boxes`: box, prevBox, nextBox)."""
-    return js.script(("dates.js",), "dates", {
+    return js.data_script("dates", {
         "selector": "." + PAGE_PREFIX, "map": map_key, "slug": slug, "prev": prev_key,
         "next": next_key, **boxes})

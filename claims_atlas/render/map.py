@@ -279,21 +279,30 @@ def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | 
 def page_script(key: str, state: dict) -> str:
     """A script for the page around the map under `key`: keep `state` for it and apply it
     there now if the map has drawn (if not, the map takes it as it draws: js/frame.js).
-    Key and state travel as escaped JSON data (js/page.js `put`)."""
-    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "state", state)
+    Key and state travel as escaped JSON data (js/page.js `put`, queued for page_library)."""
+    return js.data_script("put", "." + PAGE_PREFIX, key, "state", state)
+
+
+PAGE_FILES = ("page.js", "dates.js")
+
+
+def page_library() -> str:
+    """The page's library for the maps (js/page.js, js/dates.js), one element per map
+    container whose text never changes: the data scripts beside it queue their calls."""
+    return js.library_script(PAGE_FILES)
 
 
 def overlay_store_script(key: str, overlay: dict) -> str:
     """A script for the page around the map under `key`: keep this overlay
     (overlay_payload) for it, to draw when it is shown. Its text depends only on the key
     and the overlay, so Streamlit's message cache sends a stored overlay once (>= 10 KB)."""
-    return js.script(("page.js",), "store", "." + PAGE_PREFIX, key, overlay)
+    return js.data_script("store", "." + PAGE_PREFIX, key, overlay)
 
 
 def overlay_show_script(key: str, overlay_key: str | None) -> str:
     """A script for the page around the map under `key`: draw the stored overlay named
     `overlay_key` in the living map (None: no overlay). A few hundred bytes."""
-    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "show", overlay_key)
+    return js.data_script("put", "." + PAGE_PREFIX, key, "show", overlay_key)
 
 
 def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX,

@@ -118,7 +118,10 @@ if search and not query.find_regions(catalog, search):
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    st.html(h.proposal_header(catalog, proposal) + rdates.not_yet_html(proposal, as_of))
+    st.html(h.proposal_header(catalog, proposal))
+    with st.container():  # always there, so the map after it keeps its place (and frame)
+        if rdates.not_yet(proposal, as_of):
+            st.html(rdates.not_yet_html(proposal, as_of))
     date_slot = st.container()  # over the map, filled after it: the map's message goes first
     mapview.show(cache.prepared_map(catalog), key="map", height=620,
                  state=rmap.map_state(catalog, proposal_id, selected=region_id,

@@ -63,6 +63,23 @@ def call(function: str, *args) -> str:
     return f"{NAMESPACE}.{function}({','.join(js_json(a) for a in args)});"
 
 
+def data_script(function: str, *args) -> str:
+    """One `<script>` element that queues `claimsAtlas.<function>(args)` for the page's
+    library (library_script: page.js runs the queue) and runs the queue if it is there: a
+    few hundred bytes, so an element that changes often carries data only."""
+    if not function.isidentifier():
+        raise ScriptError(f"not a function name: {function!r}")
+    return ("<script>(function(A){(A.q=A.q||[]).push([" + js_json(function) + ",["
+            + ",".join(js_json(a) for a in args) + "]]);if(A.run){A.run();}})"
+            "(window." + NAMESPACE + "=window." + NAMESPACE + "||{});</script>")
+
+
+def library_script(files: tuple[str, ...]) -> str:
+    """One `<script>` element with the files, then `claimsAtlas.run()`: the page's library,
+    the same text on every run (so the browser's message cache keeps it)."""
+    return "<script>" + "\n".join(body(f) for f in files) + NAMESPACE + ".run();</script>"
+
+
 def script(files: tuple[str, ...], function: str, *args) -> str:
     """One `<script>` element: the files, then the call with its JSON arguments."""
     return "<script>" + "\n".join(body(f) for f in files) + call(function, *args) + "</script>"

@@ -18,7 +18,9 @@
           if (c.indexOf(prefix) === 0) { key = c.slice(prefix.length); }
         });
       }
-      var page = key && root.parent.claimsAtlas, own = page && page.maps && page.maps[key];
+      var page = key && root.parent.claimsAtlas;
+      if (page && page.run) { page.run(); }
+      var own = page && page.maps && page.maps[key];
       if (!own) { return false; }
       if (own.show && own.store[own.show]) { A.setOverlay(own.store[own.show]); }
       if (own.state) { A.apply(own.state); }

@@ -11,12 +11,21 @@
  *   claimsAtlas.showOverlay(selector, key, overlayKey) draw a stored overlay now; false if
  *                                                     it is not stored
  *     selector: the CSS class selector of the container before the key
+ *   claimsAtlas.run()   runs the calls queued before this file (render.js.data_script)
  */
 (function (root) {
   "use strict";
   var A = root.claimsAtlas = root.claimsAtlas || {};
   var STORE_MAX = 40;
   A.maps = A.maps || {};
+  A.q = A.q || [];
+
+  A.run = function () {
+    while (A.q.length && typeof A[A.q[0][0]] === "function") {
+      var c = A.q.shift();
+      A[c[0]].apply(A, c[1]);
+    }
+  };
 
   function own(key) {
     return A.maps[key] = A.maps[key] || {store: {}, order: []};
