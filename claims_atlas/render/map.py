@@ -23,8 +23,9 @@ from collections.abc import Iterable, Mapping
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from markupsafe import escape
 
-from claims_atlas.core import geo, query, vocab
+from claims_atlas.core import control_view, geo, query, vocab
 from claims_atlas.core.models import PART_LABELS, Catalog
 from claims_atlas.render import js
 from claims_atlas.render.js import js_json  # noqa: F401  (re-exported: render.map.js_json)
@@ -47,6 +48,13 @@ PATTERN_MARKS = {
     "dots": "M4,5 a1.6,1.6 0 1,0 3.2,0 a1.6,1.6 0 1,0 -3.2,0",
     "circles": "M2,5 a3,3 0 1,0 6,0 a3,3 0 1,0 -6,0",
 }
+
+
+def leaflet_attribution(text: str) -> str:
+    """Plain text for Leaflet's attribution control, which sets innerHTML: HTML-escaped
+    (markupsafe), and braces as character references so the text cannot become Jinja
+    syntax in branca's template either."""
+    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def ink(colour: str) -> str:
@@ -115,6 +123,22 @@ claimsAtlas.fromPage({{ this.prefix }});
         self.prefix = js_json(PAGE_PREFIX)
 
 
+class DrawOverlay(MacroElement):
+    """Draws a control overlay as the map is built (base_map(overlay=...): a map with its
+    snapshot drawn in, for standalone pages and exports; the app sends it beside the map)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+claimsAtlas.setOverlay({{ this.overlay }});
+{% endmacro %}
+""")
+
+    def __init__(self, overlay: dict):
+        super().__init__()
+        self._name = "ClaimsOverlay"
+        self.overlay = js_json(overlay)
+
+
 class Apply(MacroElement):
     """Shows a state (and an overlay) as the map is built: the selection of a standalone
     page (in the app it travels beside the map instead: `page_script`)."""
@@ -177,7 +201,7 @@ def overlay_payload(overlay, digits: int = OVERLAY_DIGITS) -> dict | None:
     line = [encode_line(c, digits) for f in overlay.line["features"]
             for c in _lines(f["geometry"])]
     return {"key": overlay.key, "credit": overlay.credit, "digits": digits, "parts": parts,
-            "line": line}
+            "line": line, "attribution": leaflet_attribution(overlay.credit)}
 
 
 def _polygons(geometry: dict) -> list:
@@ -226,9 +250,12 @@ def encode_line(coords, digits: int = OVERLAY_DIGITS) -> str:
     return "".join(out)
 
 
-def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) -> folium.Map:
-    """The map that stays the same whatever the selection and the control snapshot (the
-    overlay travels beside it: overlay_store_script, overlay_show_script).
+def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
+             overlay=None) -> folium.Map:
+    """The map that stays the same whatever the selection and the control snapshot: the app
+    sends the overlay beside it (overlay_store_script, overlay_show_script). `overlay` (a
+    core.control_view.Overlay) draws one in as the map is built, with every proposal's
+    state fitted to it (map_state `parts`), for a standalone page or an export.
 
     `keyboard=False`: Leaflet's keyboard handler focuses the container on mousedown, which
     in Chrome moves the mouseup off the clicked path, so no click reaches the region (and
@@ -242,32 +269,42 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX) 
     folium.GeoJson(geo.neighbours_geojson(), name="neighbours", style_function=_neighbour_style,
                    control=False, interactive=False).add_to(m)
     folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
-                   control=False, attribution=geo.ATTRIBUTION).add_to(m)
+                   control=False, attribution=leaflet_attribution(geo.ATTRIBUTION)).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
-    states = {p.id: map_state(catalog, p.id) for p in catalog.proposals}
+    parts = control_view.parts_present(overlay.parts) if overlay is not None else None
+    states = {p.id: map_state(catalog, p.id, parts=parts) for p in catalog.proposals}
     Behaviour(names, place_payload(catalog), states).add_to(m)
+    if overlay is not None:
+        DrawOverlay(overlay_payload(overlay)).add_to(m)
     return m
 
 
 def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
-              selected: str | None = None, as_of: str | None = None) -> dict:
+              selected: str | None = None, as_of: str | None = None,
+              parts: dict | None = None) -> dict:
     """What the selected proposal shows, as the JSON `claimsAtlas.apply` takes. `as_of`
     (YYYY-MM-DD, the page's date) makes the map's legend say "Not yet proposed on <as_of>"
-    for a proposal dated after it (the proposal's own date travels as "date")."""
+    for a proposal dated after it (the proposal's own date travels as "date"). `parts`:
+    with a control snapshot, `control_view.parts_present(overlay.parts)`, so that a
+    provision on a part the snapshot does not have (Russia withdrawing from Chernihiv, 0 km²
+    held) is not drawn."""
     p = catalog.proposal(proposal_id)
     return {"proposal": proposal_id, "title": p.title if p else proposal_id,
             "date": p.date.isoformat() if p else None, "asOf": as_of,
             "highlight": list(highlight), "selected": selected,
             "legend": [d.id for d in query.legend(catalog, [proposal_id])],
             "regions": {r.id: st for r in catalog.regions
-                        if (st := _region_state(catalog, proposal_id, r.id))}}
+                        if (st := _region_state(catalog, proposal_id, r.id, parts))}}
 
 
-def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | None:
+def _region_state(catalog: Catalog, proposal_id: str, region_id: str,
+                  parts: dict | None = None) -> dict | None:
     """{"d": disposition ids, "p": [[part, id], ...] when split}; None when not addressed
     (the browser's default). The tooltip line is derived in the browser (`lineOf`), as
     query.one_line derives it here."""
     shown = query.shown_for(catalog, proposal_id, region_id)
+    if parts is not None:
+        shown = control_view.on_existing_parts(shown, parts.get(region_id, ("ukrainian_held",)))
     if all(s.provision is None for s in shown):
         return None
     out = {"d": [s.disposition for s in shown]}

@@ -18,6 +18,7 @@ serialised by `js_json`, so catalog, snapshot or URL text never becomes markup o
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 
@@ -29,11 +30,20 @@ class ScriptError(ValueError):
     """A JavaScript file is unknown or would end its <script> element early."""
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def js_json(data) -> str:
-    """JSON that is safe inside a <script> element (no '<', '>', '&', line separators):
-    str -> str; raises TypeError for what JSON cannot hold."""
+    """JSON that is safe inside a <script> element (no '<', '>', '&', line separators) and
+    inside a Jinja template: branca re-parses every rendered map script as a new
+    jinja2.Template, so no brace of a string may reach it (`{#`, `{%`, `{{` would be template
+    syntax). Braces inside strings travel as \\u007b / \\u007d; the JSON's own braces never
+    start a Jinja tag (an object opens with `{"` or `{}`). Raises TypeError for what JSON
+    cannot hold."""
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JSON_STRING.sub(
+        lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
 
 
 @cache

@@ -290,7 +290,12 @@
       overlayLayers.forEach(function (l) { map.removeLayer(l); });
       overlayLayers = [];
       parts = {};
+      var credits = map.attributionControl;  // escaped text (render.map.leaflet_attribution)
+      if (credits && overlay && overlay.attribution) {
+        credits.removeAttribution(overlay.attribution);
+      }
       overlay = next || null;
+      if (credits && overlay && overlay.attribution) { credits.addAttribution(overlay.attribution); }
       if (overlay) {
         overlay.parts.forEach(function (p) {
           overlayLayers.push(partLayer(p, overlay.digits));
