@@ -256,6 +256,11 @@ def read_statement(r: Reader, register=None) -> m.Statement:
     if concerns is not None and not isinstance(concerns, LineDict):
         r.problem("concerns", "'concerns' must be a mapping with 'proposals' and 'regions'")
     date = r.date("date") or EARLIEST
+    open_points = r.raw("unresolved", False)
+    if open_points:
+        count = len(open_points) if isinstance(open_points, list) else 1
+        r.problem("unresolved", f"statement: 'unresolved' still lists {count} open point(s) "
+                                f"from the draft; settle them and delete the list")
     ids, lines, source = _speakers(r, register)
     people = [register.get(i) if register else None for i in ids]
     names = tuple(p.name if p else i for p, i in zip(people, ids, strict=True))

@@ -22,12 +22,16 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import models as m
+from claims_atlas.core.people import Register, affiliation_on, roles_on
 from claims_atlas.core.validate import normalise
+from claims_atlas.core.wiredates import MONTHS, WEEKDAYS, DateCue, date_cues, resolve_date
+
+__all__ = ["DateCue", "date_cues", "resolve_date"]  # re-exported: drafting's date vocabulary
 from claims_atlas.core.yamlsrc import YamlSyntaxError
 
 UNKNOWN_SPEAKER = "(speaker not found)"
@@ -44,16 +48,6 @@ class DraftError(Exception):
 
 
 # -- results ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class DateCue:
-    """Words in the text that name a day, and the day they resolve to."""
-
-    text: str
-    date: dt.date
-    start: int  # offset in the sentence
-    end: int
-
 
 @dataclass
 class Entry:
@@ -79,6 +73,11 @@ class Entry:
     stance: str = "reports"
     kind: str = "statement"
     date_precision: str = "day"
+    speakers: tuple[str, ...] = ()  # person ids from the register; empty: not resolved
+    written: str | None = None  # the speaker's name as the copy writes it
+    places: tuple[str, ...] = ()  # gazetteer places the sentence names (seeds/places.yaml)
+    unresolved: tuple[str, ...] = ()  # what the draft could not settle, for the reviewer
+    reviewed: bool = False  # a person sets it after checking the entry against the text
 
 
 @dataclass
@@ -98,10 +97,13 @@ class Context:
     groups: tuple[m.Group, ...] = ()
     statements: tuple[m.Statement, ...] = ()
     proposals: tuple[m.Proposal, ...] = ()
+    people: tuple[m.Person, ...] = ()
+    places: tuple[m.Place, ...] = ()
 
     @classmethod
     def from_catalog(cls, catalog: m.Catalog) -> Context:
-        return cls(catalog.regions, catalog.groups, catalog.statements, catalog.proposals)
+        return cls(catalog.regions, catalog.groups, catalog.statements, catalog.proposals,
+                   catalog.people, catalog.places)
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -143,9 +145,6 @@ def draft_file(path: str | Path, seeds: str | Path | None = None) -> DocumentDra
 # -- text: paragraphs, quotes, sentences ------------------------------------------------------
 
 _OPEN_CLOSE = {"“": "”", '"': '"', "«": "»"}
-_ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sen", "rep", "gov", "jr", "sr",
-           "u.s", "u.k", "u.n", "e.u", "no", "vs", "prof", "sgt", "capt", "maj", "adm"}
-_BOUNDARY = re.compile(r"[.!?]+[\"”»’)]*\s+")
 
 
 @dataclass(frozen=True)
@@ -179,23 +178,20 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentences(body: str) -> list[Sentence]:
-    """Sentences of the body, never split inside a quote; paragraphs end sentences."""
+    """Sentences of the body, never split inside a quote; paragraphs end sentences.
+
+    Boundaries inside a paragraph come from pysbd (rule-based, knows "Nov. 30", "Gen.",
+    "U.S.", initials); a boundary that falls inside a quoted passage is dropped, so a quote
+    of several sentences stays whole with its attribution.
+    """
     out = []
     for para in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", body):
         text, base = para.group(0), para.start()
         spans = quote_spans(text)
         cuts = [0]
-        for b in _BOUNDARY.finditer(text):
-            end = b.end()
-            if end >= len(text) or any(s < end < e for s, e in spans):
-                continue
-            if not re.match(r"[\"“«(A-Z0-9À-ÞА-ЯЁІЇЄҐ]", text[end]):
-                continue
-            word = re.search(r"([\w.]+)[.!?]+[\"”»’)]*\s+$", text[: end])
-            if word and text[b.start()] == "." and (
-                    word.group(1).lower().rstrip(".") in _ABBREV or len(word.group(1)) == 1):
-                continue
-            cuts.append(end)
+        for end in _boundaries(text):
+            if 0 < end < len(text) and not any(s < end < e for s, e in spans):
+                cuts.append(end)
         cuts.append(len(text))
         for a, z in zip(cuts, cuts[1:], strict=False):
             piece = text[a:z].rstrip()
@@ -210,74 +206,28 @@ def sentences(body: str) -> list[Sentence]:
     return out
 
 
+_SEGMENTER = None
+
+
+def _boundaries(text: str) -> list[int]:
+    """Offsets where pysbd starts a new sentence in one paragraph (newlines as spaces)."""
+    global _SEGMENTER
+    if _SEGMENTER is None:
+        import pysbd
+
+        _SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    flat = text.replace("\n", " ")
+    return [span.start for span in _SEGMENTER.segment(flat)][1:]
+
+
 def _collapse(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-# -- dates ------------------------------------------------------------------------------------
+# -- dates: see wiredates -----------------------------------------------------------------
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_WD, _MON = "|".join(_WEEKDAYS), "|".join(_MONTHS)
-_CUE_RE = re.compile(
-    r"(?P<rel>\b(?i:the day before yesterday|yesterday|today|tonight|tomorrow|last night"
-    r"|this (?:morning|afternoon|evening))\b)"
-    rf"|(?P<wd>\b(?:(?P<mod>(?i:this coming|this past|last|next|this|on))\s+)?(?P<day>{_WD})\b)"
-    r"|(?P<iso>\b\d{4}-\d{2}-\d{2}\b)"
-    rf"|(?P<dm>\b(?P<d1>\d{{1,2}})\s+(?P<m1>{_MON})(?:,?\s+(?P<y1>\d{{4}}))?\b)"
-    rf"|(?P<md>\b(?P<m2>{_MON})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y2>\d{{4}})\b)?)")
-_RELATIVE = {"the day before yesterday": -2, "yesterday": -1, "last night": -1, "today": 0,
-             "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-             "tomorrow": 1}
-
-
-def date_cues(text: str, dateline: dt.date) -> list[DateCue]:
-    """Every day-naming phrase in `text`, resolved against the dateline."""
-    out = []
-    for mt in _CUE_RE.finditer(text):
-        day = _resolve(mt, dateline)
-        if day is not None:
-            out.append(DateCue(mt.group(0), day, mt.start(), mt.end()))
-    return out
-
-
-def resolve_date(phrase: str, dateline: dt.date) -> dt.date | None:
-    """The day one phrase ("yesterday", "last Monday", "(Friday)", "3 December") names."""
-    cues = date_cues(phrase, dateline)
-    return cues[0].date if cues else None
-
-
-def _resolve(mt: re.Match, dateline: dt.date) -> dt.date | None:
-    if mt.group("rel"):
-        return dateline + dt.timedelta(days=_RELATIVE[mt.group("rel").lower()])
-    if mt.group("wd"):
-        target = _WEEKDAYS.index(mt.group("day"))
-        mod = (mt.group("mod") or "").lower()
-        if mod in ("next", "this coming"):
-            return dateline + dt.timedelta(days=(target - dateline.weekday()) % 7 or 7)
-        back = (dateline.weekday() - target) % 7
-        if mod in ("last", "this past"):
-            back = back or 7
-        return dateline - dt.timedelta(days=back)
-    try:
-        if mt.group("iso"):
-            return dt.date.fromisoformat(mt.group("iso"))
-        day, month, year = ((mt.group("d1"), mt.group("m1"), mt.group("y1")) if mt.group("dm")
-                            else (mt.group("d2"), mt.group("m2"), mt.group("y2")))
-        month_no = _MONTHS.index(month) + 1
-        if year:
-            return dt.date(int(year), month_no, int(day))
-        dt.date(2024, month_no, int(day))  # a leap year: raises only for impossible days
-    except ValueError:
-        return None
-    candidates = []  # no year given: the year that puts the day nearest the dateline
-    for y in (dateline.year - 1, dateline.year, dateline.year + 1):
-        try:
-            candidates.append(dt.date(y, month_no, int(day)))
-        except ValueError:  # 29 February
-            continue
-    return min(candidates, key=lambda c: abs((c - dateline).days), default=None)
+_WEEKDAYS, _MONTHS = WEEKDAYS, MONTHS
+_WD = "|".join(_WEEKDAYS)
 
 
 # -- names and roles --------------------------------------------------------------------------
@@ -404,31 +354,37 @@ def role_at(masked: str, start: int, end: int) -> str | None:
 
 @dataclass
 class People:
-    """Persons the document names (full name -> role), plus what the catalog knows."""
+    """Persons the document names (name as written -> role the copy gives), and the register
+    that turns any spelling into one person."""
 
     roles: dict[str, str | None] = field(default_factory=dict)
-    known: dict[str, tuple[str, str]] = field(default_factory=dict)  # name: (role, affiliation)
+    register: Register = field(default_factory=lambda: Register(()))
 
     def add(self, name: str, role: str | None) -> None:
         if self.roles.get(name) is None:
             self.roles[name] = role
 
     def by_surname(self, word: str) -> str | None:
-        for name in (*self.roles, *self.known):
+        """A full name for a surname: one written in the document, else the register's."""
+        for name in self.roles:
             if name.split()[-1] == word:
                 return name
-        return None
+        person = self.register.resolve(word)
+        return person.name if person else None
+
+    def role_of(self, name: str) -> str | None:
+        """The role the copy gives this person under any spelling it uses."""
+        if self.roles.get(name):
+            return self.roles[name]
+        person = self.register.resolve(name)
+        if person is None:
+            return None
+        return next((r for n, r in self.roles.items()
+                     if r and self.register.resolve(n) is person), None)
 
 
-def _people(sents: list[Sentence], statements: Iterable[m.Statement]) -> People:
-    people = People()
-    for s in statements:
-        names = [re.sub(r"\s*\(.*", "", n).strip() for n in s.speaker.split(";")]
-        roles = [r.strip() for r in s.role.split(";")]
-        for i, name in enumerate(names):
-            if len(name.split()) >= 2:
-                role = roles[i] if len(roles) == len(names) else s.role
-                people.known[name] = (role, s.affiliation if len(names) == 1 else "")
+def _people(sents: list[Sentence], register: Register) -> People:
+    people = People(register=register)
     for sent in sents:
         masked = sent.masked
         for mt in _NAME_RE.finditer(masked):
@@ -460,6 +416,11 @@ _FUNCTION = frozenset((
     "though", "after", "before", "since", "because", "once", "then", "said",
     "one", "no-one", "nobody", "none", "someone", "anyone", "everyone", "everybody", "all",
 ))
+# "X, speaking in Dublin, said" / "X, who met Witkoff on Monday, said": the aside is not the
+# subject; it is cut before the subject is looked for.
+_PARTICIPLE = re.compile(
+    r",\s*(?:speaking|writing|addressing|talking|appearing|standing|visiting|arriving|responding"
+    r"|asked|interviewed|quoted|who|according|in\s+(?:a|an|his|her)\s+\w+)\b[^,\0]*,?$")
 _VENUE_RE = re.compile(
     r"\b(?:in|on|at|during|via)\s+(?:(?:a|an|the|his|her|their|its)\s+)?(?P<v>(?:[\w'’-]+\s+){0,3}?"
     r"(?:post|conference|briefing|interview|statement|address|speech|meeting|message|video|"
@@ -472,6 +433,8 @@ class Speaker:
     person: bool  # False: a group or an unnamed source ("Kremlin", "American official")
     note: str | None = None
     pronoun: tuple[int, int] | None = None  # where "He" stands, to replace in a paraphrase
+    person_id: str | None = None  # the register's id, when the name is registered
+    written: str | None = None  # the name as the copy writes it, when it differs
 
 
 @dataclass(frozen=True)
@@ -503,7 +466,7 @@ def _subject(masked: str, clause: tuple[int, int], vstart: int, vend: int, verb:
         if trimmed == pre.rstrip():
             break
         pre = trimmed
-    pre = pre.rstrip()
+    pre = _PARTICIPLE.sub("", pre.rstrip()).rstrip()
     base = clause[0]
     if verb == "according to" or not pre.strip(" ,\0"):
         return _inverted(masked[vend:clause[1]], people)
@@ -534,8 +497,7 @@ def _subject(masked: str, clause: tuple[int, int], vstart: int, vend: int, verb:
 def _single(word: str, before: str, people: People) -> Speaker | None:
     full = people.by_surname(word)
     if full:
-        return Speaker(full, True, None if full in people.roles else
-                       f'"{word}" = {full} (a speaker in the catalog), check')
+        return Speaker(full, True, None, written=word)
     if word in _STARTERS:
         return None
     if (word in _GROUP_CAPS or re.search(r"\b[Tt]he\s+$", before)
@@ -584,20 +546,50 @@ def _inverted(post: str, people: People) -> Speaker | None:
     return Speaker(phrase[:1].upper() + phrase[1:], False, "not a named person, check")
 
 
+_SPEAKING_IN = re.compile(rf",\s*speaking\s+(?:in|at)\s+({_NAME})\s*,")
+_ADVERBIAL_STOP = re.compile(
+    r"[,;:\0\"“”]|\s(?:that|would|will|was|were|is|are|had|has|have|could|should|must|if|"
+    r"because|after|before|when|while|as)\b")
+
+
+def _adverbial(after: str) -> int:
+    """How much of the text after a speech verb still says when and where it was said
+    ("said on Monday", "told reporters in Moscow on Tuesday"): up to the first comma, quote,
+    "that" or verb of the reported clause, and at most eight words."""
+    stop = _ADVERBIAL_STOP.search(after)
+    stretch = after[: stop.start()] if stop else after
+    words = list(re.finditer(r"\S+", stretch))
+    return words[min(len(words), 8) - 1].end() if words else 0
+
+
+def _registered(sp: Speaker | None, register: Register) -> Speaker | None:
+    """The speaker under the register's name and id when the name (any spelling) is known."""
+    if sp is None or not sp.person or sp.person_id:
+        return sp
+    person = register.resolve(sp.name)
+    if person is None:
+        return sp
+    written = sp.written or sp.name
+    note = sp.note if sp.note and "previous" in sp.note else None
+    return Speaker(person.name, True, note, sp.pronoun, person.id,
+                   written if written != person.name else None)
+
+
 def _speeches(sent: Sentence, people: People, last: str | None) -> list[Speech]:
     masked = sent.masked
     out = []
     for mt in _VERB_RE.finditer(masked):
         clause = _clause(masked, mt.start())
-        speaker = _subject(masked, clause, mt.start(), mt.end(), mt.group(0), people, last)
+        speaker = _registered(
+            _subject(masked, clause, mt.start(), mt.end(), mt.group(0), people, last),
+            people.register)
         if speaker is not None and speaker.person:
             last = speaker.name
         pre_empty = not masked[clause[0]:mt.start()].strip(" ,\0")
         if mt.group(0) == "according to" or pre_empty:
             attribution = (mt.start(), clause[1])
         else:
-            tail = re.search(r"\sthat\s|\0|:", masked[mt.end():clause[1]])
-            attribution = (clause[0], mt.end() + tail.start() if tail else clause[1])
+            attribution = (clause[0], mt.end() + _adverbial(masked[mt.end():clause[1]]))
         out.append(Speech(mt.start(), mt.end(), mt.group(0), speaker, clause, attribution))
     return out
 
@@ -621,8 +613,7 @@ def region_matcher(regions: Iterable[m.Region], groups: Iterable[m.Group]):
     for g in groups:
         names += [(_words_fold(n), g.members) for n in g.names if n]
     names = [(n, ids) for n, ids in names if n.strip() and n not in _CAPITAL_ONLY]
-    patterns = [(re.compile(rf"(?<= ){re.escape(n.strip())}(?:n|s)?(?= )"), ids)
-                for n, ids in names]
+    patterns = [(re.compile(rf"(?<= ){_folded_pattern(n)}(?= )"), ids) for n, ids in names]
 
     def find(text: str) -> tuple[str, ...]:
         folded = _words_fold(text)
@@ -636,6 +627,40 @@ def region_matcher(regions: Iterable[m.Region], groups: Iterable[m.Group]):
             if rid not in out:
                 out.append(rid)
         return tuple(out)
+
+    return find
+
+
+_FOLDED_STEM = re.compile(r"(?:ии|іи|ыи|ои|ая|а|я|ь)$")
+_FOLDED_ENDINGS = (r"(?:ого|ому|ові|ову|ими|ыми|ою|оі|ии|іи|ыи|ои|им|ым|ім|ом|ем|еи|а|у|ю|я|е|"
+                   r"і|и|ы|ь)?")
+
+
+def _folded_pattern(folded: str) -> str:
+    """A folded name as a pattern: Latin words take "n"/"s" ("Crimean", "Donbas's"),
+    Ukrainian and Russian words their case endings ("Запорізької області")."""
+    words = []
+    for w in folded.split():
+        if re.search("[а-яёіїєґ]", w):
+            words.append(re.escape(_FOLDED_STEM.sub("", w)) + _FOLDED_ENDINGS)
+        else:
+            words.append(re.escape(w))
+    tail = "" if re.search("[а-яёіїєґ]", folded.split()[-1]) else "(?:n|s)?"
+    return " ".join(words) + tail
+
+
+def place_matcher(places: Iterable[m.Place]):
+    """text -> (place ids, their regions) for the gazetteer places its words name."""
+    patterns = [(re.compile(rf"(?<= ){_folded_pattern(_words_fold(n))}(?= )"), p)
+                for p in places for n in (p.name, *p.aliases) if _words_fold(n).strip()]
+
+    def find(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        folded = _words_fold(text)
+        hits = sorted((mt.start(), p.id, p.region) for pattern, p in patterns
+                      if (mt := pattern.search(folded)))
+        ids = tuple(dict.fromkeys(h[1] for h in hits))
+        regions = tuple(dict.fromkeys(h[2] for h in hits if h[2]))
+        return ids, regions
 
     return find
 
@@ -736,7 +761,7 @@ def _quotes_found(sent: Sentence, speeches: list[Speech],
             used.add(after[0].start)
             speaker, span = after[0].speaker, (qe, after[0].clause[1])
         elif previous is not None and qs <= 1:
-            speaker = Speaker(previous.name, previous.person, "from the previous sentence, check")
+            speaker = replace(previous, note="from the previous sentence, check", pronoun=None)
         first = qs + 1 + len(inner) - len(inner.lstrip())
         out.append(_Found(qs, speaker, span, quote, None, quote, sent.start + first))
     return out, used
@@ -777,8 +802,9 @@ def draft_document(doc: m.Document, context: Context | None = None) -> DocumentD
     context = context or Context()
     body = doc.text
     sents = sentences(body)
-    people = _people(sents, context.statements)
+    people = _people(sents, Register(context.people))
     find_regions = region_matcher(context.regions, context.groups)
+    find_places = place_matcher(context.places)
     taken = {s.id for s in context.statements}
     cited = [(s.id, normalise(ev.quote).casefold()) for s in context.statements
              for ev in s.evidence if ev.document == doc.id]
@@ -794,16 +820,18 @@ def draft_document(doc: m.Document, context: Context | None = None) -> DocumentD
         quotes, used = _quotes_found(sent, speeches, adjacent)
         found = sorted(quotes + _paraphrases_found(sent, speeches, used), key=lambda f: f.pos)
         cues = date_cues(sent.text, doc.dateline)
+        places, place_regions = find_places(sent.text)
         regions = find_regions(sent.text)
+        regions += tuple(r for r in place_regions if r not in regions)
         for f in found:
             speech_cues = tuple(c for c in cues if f.span[0] <= c.start and c.end <= f.span[1]
                                 and not any(s <= c.start < e for s, e in sent.quotes))
             mentioned = tuple(c for c in cues if c not in speech_cues)
-            entry = _entry(f.speaker, people, speech_cues[0].date if speech_cues
-                           else doc.dateline, speech_cues, mentioned, f.evidence,
+            entry = _entry(f.speaker, people, doc.dateline, speech_cues, mentioned, f.evidence,
                            f.paraphrase, f.words, doc.body_line + body.count("\n", 0, f.offset),
                            regions, sent.masked, f.span, taken)
             entry.in_catalog = _cited_in(f.evidence, cited)
+            entry.places = places
             entries.append((sent.start + f.pos, entry))
             if f.speaker is not None:
                 previous = (index, f.speaker)
@@ -811,20 +839,40 @@ def draft_document(doc: m.Document, context: Context | None = None) -> DocumentD
                          proposal_hints(body, context.proposals, doc.dateline))
 
 
-def _entry(speaker: Speaker | None, people: People, date: dt.date, speech_cues, mentioned,
+def _entry(speaker: Speaker | None, people: People, dateline: dt.date, speech_cues, mentioned,
            evidence: str, paraphrase: str | None, words: str, line: int,
            regions: tuple[str, ...], masked: str, span: tuple[int, int],
            taken: set[str]) -> Entry:
+    unresolved = []
+    date, precision = dateline, "day"
+    if speech_cues:
+        date, precision = speech_cues[0].date, speech_cues[0].precision
+        if len({c.date for c in speech_cues}) > 1:
+            unresolved.append("date: the cues disagree (" + _cue_list(speech_cues) + ")")
+    else:
+        unresolved.append(f"date: the passage names no day for the statement; the dateline "
+                          f"{dateline.isoformat()} is shown")
     role = role_note = None
     affiliation = affiliation_note = None
+    person = people.register.get(speaker.person_id) if speaker and speaker.person_id else None
     if speaker is not None and speaker.person:
-        role = people.roles.get(speaker.name)
-        known = people.known.get(speaker.name)
-        if known:
-            affiliation = known[1] or None
-            affiliation_note = "as in the catalog" if affiliation else None
-            if role is None:
-                role, role_note = known[0], "as in the catalog, check"
+        role = people.role_of(speaker.written or speaker.name) or people.role_of(speaker.name)
+        role_note = "as the copy puts it" if role else None
+    if person is not None:
+        affiliation = affiliation_on(person, date) or None
+        affiliation_note = "from the register" if affiliation else None
+        if roles_on(person, date):  # the register's words; the copy's in the comment
+            copy = f'; the copy says "{role}"' if role else ""
+            role, role_note = roles_on(person, date), f"from the register on {date}{copy}"
+    if speaker is None:
+        unresolved.append("speaker: none found for this passage; name a person (an id from "
+                          "people.yaml) or the source")
+    elif not speaker.person:
+        unresolved.append(f"speaker: {speaker.name!r} is not a person; give the person's id, "
+                          f"or 'source: {{outlet: ..., description: ...}}'")
+    elif person is None:
+        unresolved.append(f"speaker: {speaker.name!r} is not in people.yaml"
+                          f"{people.register.hint(speaker.name)}; add them or correct the name")
     if role is None:
         role, role_note = UNKNOWN_ROLE, "not found, fill in"
     if affiliation is None:
@@ -837,6 +885,8 @@ def _entry(speaker: Speaker | None, people: People, date: dt.date, speech_cues, 
         venue = venue[:1].upper() + venue[1:]
     elif re.search(r"\btold (?:reporters|journalists|the press)\b", masked[span[0]:span[1]]):
         venue = "Remarks to reporters"
+    elif where := _SPEAKING_IN.search(masked[:span[1]]):
+        venue = f"Remarks in {where.group(1)}"
     return Entry(
         id=make_id(speaker, date, words, taken), line=line,
         speaker=speaker.name if speaker else UNKNOWN_SPEAKER,
@@ -845,7 +895,9 @@ def _entry(speaker: Speaker | None, people: People, date: dt.date, speech_cues, 
         mentioned=tuple(mentioned), evidence_quote=evidence,
         quote=None if paraphrase else evidence, paraphrase=paraphrase,
         affiliation=affiliation, affiliation_note=affiliation_note, venue=venue,
-        regions=regions)
+        regions=regions, date_precision=precision,
+        speakers=(person.id,) if person else (), written=speaker.written if speaker else None,
+        unresolved=tuple(unresolved))
 
 
 # -- YAML -------------------------------------------------------------------------------------
@@ -876,14 +928,23 @@ def _cue_list(cues: Iterable[DateCue]) -> str:
     return ", ".join(f'"{c.text}" = {c.date.isoformat()}' for c in cues)
 
 
+def _cue_rules(cues: Iterable[DateCue]) -> str:
+    return "; ".join(f'"{c.text}" = {c.date.isoformat()} ({c.rule})' for c in cues)
+
+
 def render_yaml(draft: DocumentDraft) -> str:
-    """Statements YAML for seeds/statements/, with comments saying what to check."""
+    """Statements YAML for seeds/statements/, with comments saying what to check.
+
+    Each entry carries `reviewed: false` and an `unresolved` list of what the draft could not
+    settle (a speaker not in the register, a day the copy does not give): the catalog refuses
+    both until a person has checked the entry, answered each point and deleted the list.
+    """
     doc = draft.document
     out = [f"# Draft statements from {draft.path} (document {doc.id}, dateline "
            f"{doc.dateline.isoformat()}, a {doc.dateline.strftime('%A')}).",
            "# Made by `claims-atlas draft`: check every entry against the text, set stance,",
-           "# fill concerns.proposals, delete what is not worth keeping, then save the file under",
-           "# seeds/statements/ and run `claims-atlas validate`.",
+           "# fill concerns.proposals, answer and delete each 'unresolved' list, delete what is",
+           "# not worth keeping, set 'reviewed: true', then run `claims-atlas validate`.",
            ""]
     if not draft.entries:
         out += ["# Nothing found: no quoted passage or reported statement.", "[]"]
@@ -897,18 +958,21 @@ def render_yaml(draft: DocumentDraft) -> str:
         if e.paraphrase is not None:
             out.append("# paraphrase: check wording")
         if e.mentioned:
-            out.append(f"# the sentence also names: {_cue_list(e.mentioned)}")
-        date_comment = (f"date: {_cue_list(e.date_cues)}" if e.date_cues
+            out.append(f"# the sentence also names: {_cue_rules(e.mentioned)}")
+        if e.places:
+            out.append(f"# places named (seeds/places.yaml): {', '.join(e.places)}")
+        date_comment = (f"date: {_cue_rules(e.date_cues)}" if e.date_cues
                         else "date: dateline, check")
-        if len({c.date for c in e.date_cues}) > 1:
-            date_comment += " (the cues disagree)"
+        who = "; ".join(filter(None, (
+            f'speaker: "{e.written}" in the copy = {e.speaker}' if e.written
+            else f"speaker: {e.speaker}", e.speaker_note)))
         out += [
             f"- id: {e.id}  # line {e.line}",
             _line("kind", e.kind),
             _line("date", e.date.isoformat(), date_comment),
             _line("date_precision", e.date_precision),
             _line("date_note", "null"),
-            _line("speaker", scalar(e.speaker), e.speaker_note and f"speaker: {e.speaker_note}"),
+            _line("speakers", "[" + ", ".join(e.speakers) + "]", who),
             _line("role", scalar(e.role), e.role_note and f"role: {e.role_note}"),
             _line("affiliation", scalar(e.affiliation),
                   f"affiliation: {e.affiliation_note}" if e.affiliation_note
@@ -924,6 +988,13 @@ def render_yaml(draft: DocumentDraft) -> str:
                   else "regions: none named", "    "),
             _line("stance", e.stance,
                   "stance: to correct: " + " | ".join(m.STANCES)),
+            _line("reviewed", "true" if e.reviewed else "false",
+                  None if e.reviewed else "set true once checked against the text"),
+        ]
+        if e.unresolved:
+            out.append("  unresolved:")
+            out += [f"    - {_quoted(u)}" for u in e.unresolved]
+        out += [
             "  evidence:",
             f"    - document: {doc.id}",
             f"      quote: {_quoted(e.evidence_quote)}",
