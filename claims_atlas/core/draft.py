@@ -797,11 +797,23 @@ def _cited_in(needle: str, cited: list[tuple[str, str]]) -> tuple[str, ...]:
         if min(len(q), len(needle)) >= 15 and (needle in q or q in needle)))
 
 
+# "KYIV, Dec 2 (Reuters) - ", "KYIV, Ukraine (AP) — ", "MOSCOW, December 3. /TASS/. ": the
+# wire's own dateline line, not part of any statement (its date is the document's dateline).
+WIRE_LEAD = re.compile(
+    r"^[^\S\n]*[^\n()/]{0,60}?(?:\([A-Z][\w .-]{1,20}\)[^\S\n]*[-–—]+|/[A-Z]{2,10}/\.?)"
+    r"[^\S\n]*", re.M)
+
+
+def blank_wire_leads(body: str) -> str:
+    """The body with each paragraph's wire lead blanked to spaces (offsets and lines kept)."""
+    return WIRE_LEAD.sub(lambda mt: " " * len(mt.group(0)), body)
+
+
 def draft_document(doc: m.Document, context: Context | None = None) -> DocumentDraft:
     """Draft statements for one document: plain data, in document order."""
     context = context or Context()
     body = doc.text
-    sents = sentences(body)
+    sents = sentences(blank_wire_leads(body))
     people = _people(sents, Register(context.people))
     find_regions = region_matcher(context.regions, context.groups)
     find_places = place_matcher(context.places)
