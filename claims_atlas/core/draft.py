@@ -401,7 +401,7 @@ def _people(sents: list[Sentence], register: Register) -> People:
 _VERBS = ("said|says|stated|announced|told|added|noted|stressed|emphasi[sz]ed|underlined|"
           "underscored|confirmed|denied|reported|revealed|advised|urged|warned|wrote|declared|"
           "insisted|argued|explained|acknowledged|admitted|replied|responded|commented|"
-          "remarked|posted|tweeted|stipulated|spoke|asked|according to")
+          "remarked|posted|tweeted|stipulated|spoke|asked|[Aa]ccording to")
 _VERB_RE = re.compile(rf"\b(?:{_VERBS})\b")
 _CLAUSE_SPLIT = re.compile(r";|,?\s+\b(?:although|though|while|whereas|but)\b\s+")
 _TRIM_RE = re.compile(
@@ -445,6 +445,7 @@ class Speech:
     speaker: Speaker | None
     clause: tuple[int, int]
     attribution: tuple[int, int]  # the part that says who spoke, where and when
+    aside: tuple[int, int] | None = None  # ", who was in Paris on Monday,": not the speech's day
 
 
 def _clause(masked: str, pos: int) -> tuple[int, int]:
@@ -468,7 +469,12 @@ def _subject(masked: str, clause: tuple[int, int], vstart: int, vend: int, verb:
         pre = trimmed
     pre = _PARTICIPLE.sub("", pre.rstrip()).rstrip()
     base = clause[0]
-    if verb == "according to" or not pre.strip(" ,\0"):
+    him = re.match(r"\s*(?:him|her)\b", masked[vend:clause[1]])
+    if verb.lower() == "according to" and him:  # "According to him, ..."
+        if last is None:
+            return None
+        return Speaker(last, True, f'"{him.group(0).strip()}" = the previous speaker, check')
+    if verb.lower() == "according to" or not pre.strip(" ,\0"):
         return _inverted(masked[vend:clause[1]], people)
     if re.search(r"\b(?:was|were|is|are|be|been|being)$", pre):
         return None  # passive: "was told"
@@ -481,9 +487,10 @@ def _subject(masked: str, clause: tuple[int, int], vstart: int, vend: int, verb:
     apposed = re.search(rf"({_NAME}),\s+(?:(?:the|a|an)\s+)?([^,\0;:()\"“”]{{2,100}}?),?$", pre)
     if apposed and _has_role_word(apposed.group(2)):  # "Yuri Ushakov, a Kremlin aide,"
         _, name = split_name(apposed.group(1))
-        full = name or people.by_surname(apposed.group(1).split()[-1])
+        surname = apposed.group(1).split()[-1]
+        full = name or people.by_surname(surname)
         if full:
-            return Speaker(full, True)
+            return Speaker(full, True, written=None if name else surname)
     mt = re.search(rf"({_NAME}),?$", pre)
     if mt:
         _, name = split_name(mt.group(1))
@@ -506,7 +513,15 @@ def _single(word: str, before: str, people: People) -> Speaker | None:
     return Speaker(word, True, "surname only, check")
 
 
+_UNNAMED = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ff]our|[Ff]ive)\s+((?:[\w.'’-]+\s+){0,3}?"
+    r"(?:officials?|sources?|diplomats?|people|persons?|insiders?|aides?)\b[^\0]*?)\s*,?$")
+
+
 def _noun_phrase(pre: str) -> Speaker | None:
+    unnamed = _UNNAMED.search(pre)
+    if unnamed:  # "An official familiar with the talks": a source, not a person
+        return Speaker(_collapse(unnamed.group(1)), False, "an unnamed source")
     tokens = re.findall(r"[\w'’-]+|[^\w\s]", pre)
     if tokens and tokens[-1].lower() in ("that", "who", "which"):
         tokens.pop()
@@ -546,6 +561,9 @@ def _inverted(post: str, people: People) -> Speaker | None:
     return Speaker(phrase[:1].upper() + phrase[1:], False, "not a named person, check")
 
 
+_NOUN_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s+[a-z][\w-]*\s+$")
+_OUTLET_TAG = re.compile(r"(?:,\s*|\s)[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+(?:reports|reported)[\s.]*")
+_WHO_ASIDE = re.compile(r",\s*who\b[^,\0]*,")
 _SPEAKING_IN = re.compile(rf",\s*speaking\s+(?:in|at)\s+({_NAME})\s*,")
 _ADVERBIAL_STOP = re.compile(
     r"[,;:\0\"“”]|\s(?:that|would|will|was|were|is|are|had|has|have|could|should|must|if|"
@@ -586,11 +604,18 @@ def _speeches(sent: Sentence, people: People, last: str | None) -> list[Speech]:
         if speaker is not None and speaker.person:
             last = speaker.name
         pre_empty = not masked[clause[0]:mt.start()].strip(" ,\0")
-        if mt.group(0) == "according to" or pre_empty:
+        if (mt.group(0).endswith("ed") and _NOUN_BEFORE.search(masked, clause[0], mt.start())
+                and re.match(r"\s+(?:on|in|by|at|from|via|during)\b", masked[mt.end():])):
+            continue  # "a statement posted on Telegram": a participle, not a speech
+        if _OUTLET_TAG.fullmatch(masked[clause[0]:clause[1]], mt.start()):
+            continue  # ", Ukrinform reports.": the outlet naming itself, not a statement
+        if mt.group(0).lower() == "according to" or pre_empty:
             attribution = (mt.start(), clause[1])
         else:
             attribution = (clause[0], mt.end() + _adverbial(masked[mt.end():clause[1]]))
-        out.append(Speech(mt.start(), mt.end(), mt.group(0), speaker, clause, attribution))
+        who = _WHO_ASIDE.search(masked, clause[0], mt.start())
+        out.append(Speech(mt.start(), mt.end(), mt.group(0), speaker, clause, attribution,
+                          (who.start(), who.end()) if who else None))
     return out
 
 
@@ -738,6 +763,7 @@ class _Found:
     paraphrase: str | None
     words: str  # for the id
     offset: int  # body offset of its first character, for the line
+    aside: tuple[int, int] | None = None  # the speech's ", who ...," aside
 
 
 def _quotes_found(sent: Sentence, speeches: list[Speech],
@@ -753,17 +779,17 @@ def _quotes_found(sent: Sentence, speeches: list[Speech],
             continue
         before = [sp for sp in speeches if sp.end <= qs and sp.speaker is not None]
         after = [sp for sp in speeches if sp.start >= qe and sp.speaker is not None]
-        speaker, span = None, (0, 0)
+        speaker, span, aside = None, (0, 0), None
         if before:
             used.add(before[-1].start)
-            speaker, span = before[-1].speaker, before[-1].attribution
+            speaker, span, aside = before[-1].speaker, before[-1].attribution, before[-1].aside
         elif after:
             used.add(after[0].start)
-            speaker, span = after[0].speaker, (qe, after[0].clause[1])
+            speaker, span, aside = after[0].speaker, (qe, after[0].clause[1]), after[0].aside
         elif previous is not None and qs <= 1:
             speaker = replace(previous, note="from the previous sentence, check", pronoun=None)
         first = qs + 1 + len(inner) - len(inner.lstrip())
-        out.append(_Found(qs, speaker, span, quote, None, quote, sent.start + first))
+        out.append(_Found(qs, speaker, span, quote, None, quote, sent.start + first, aside))
     return out, used
 
 
@@ -785,7 +811,7 @@ def _paraphrases_found(sent: Sentence, speeches: list[Speech], used: set[int]) -
         words = sp.verb + " " + re.sub(r"^\s*that\b", "", sent.text[sp.end:z])
         lead = len(sent.text[a:]) - len(sent.text[a:].lstrip())
         out.append(_Found(sp.start, sp.speaker, sp.attribution, _collapse(sent.text), text,
-                          words, sent.start + a + lead))
+                          words, sent.start + a + lead, sp.aside))
     return out
 
 
@@ -837,7 +863,8 @@ def draft_document(doc: m.Document, context: Context | None = None) -> DocumentD
         regions += tuple(r for r in place_regions if r not in regions)
         for f in found:
             speech_cues = tuple(c for c in cues if f.span[0] <= c.start and c.end <= f.span[1]
-                                and not any(s <= c.start < e for s, e in sent.quotes))
+                                and not any(s <= c.start < e for s, e in sent.quotes)
+                                and not (f.aside and f.aside[0] <= c.start < f.aside[1]))
             mentioned = tuple(c for c in cues if c not in speech_cues)
             entry = _entry(f.speaker, people, doc.dateline, speech_cues, mentioned, f.evidence,
                            f.paraphrase, f.words, doc.body_line + body.count("\n", 0, f.offset),

@@ -87,8 +87,9 @@ def _resolve(mt: re.Match, dateline: dt.date) -> tuple[dt.date, str, str] | None
         which = mt.group("week").split()[0].lower()
         monday = dateline - dt.timedelta(days=dateline.weekday())
         monday += dt.timedelta(days={"last": -7, "this": 0, "next": 7}[which])
-        return (monday, f"the Monday of the week {'of' if which == 'this' else which[:4] + 'er'}"
-                        f" the dateline's ({shown}); a week, not a day", "about")
+        where = {"last": "before", "this": "of", "next": "after"}[which]
+        return (monday, f"the Monday of the week {where} the dateline's ({shown}); a week, "
+                        f"not a day", "about")
     if mt.group("wd"):
         name = mt.group("day")
         target = WEEKDAYS.index(name)
