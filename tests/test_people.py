@@ -145,7 +145,7 @@ def test_conversion_rewrites_only_the_speaker_lines(register):
     assert len(new) == len(old)
     changed = [(o, n) for o, n in zip(old, new, strict=True) if o != n]
     assert [n for _, n in changed] == [
-        "  speakers: [volodymyr-zelensky]",
+        "  speakers: [volodymyr-zelensky]  # the Reuters spelling",
         "  speakers: [steve-witkoff, rustem-umerov]",
         '  source: {outlet: "Wall Street Journal", description: "two European officials"}',
         '  source: {outlet: "Kyiv Wire", description: "a senior Ukrainian official"}']

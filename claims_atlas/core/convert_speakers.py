@@ -12,7 +12,8 @@ For each statement that still has `speaker: <text>`:
 - anything else is left as it is and reported as `path:line: unknown speaker ...` with the
   closest registered person, so it can be added to people.yaml and the command run again.
 
-Only the `speaker:` line changes; comments, order and every other field stay byte for byte.
+Only the `speaker:` line changes (a comment after a plain value is kept); comments, order
+and every other field stay byte for byte.
 Entries that already have `speakers:` or `source:` are left alone, so a second run changes
 nothing.
 """
@@ -110,12 +111,24 @@ def convert_text(text: str, shown: str, register: Register,
                 f"statement {sid!r}: unknown speaker {p!r}{register.hint(p)}; add them to "
                 f"people.yaml and run again" for p in unknown or [legacy])))
             continue
+        comment = _comment(lines[first])
+        if comment:
+            new[-1] += f"  {comment}"
         edits.append((first, end, new))
         out.changed.append(str(sid))
     for first, end, new in sorted(edits, reverse=True):
         lines[first:end] = new
     out.text = "\n".join(lines)
     return out
+
+
+def _comment(line: str) -> str:
+    """The '# ...' comment after a plain `speaker:` value, kept on the rewritten line."""
+    value = line.split(":", 1)[1].strip()
+    if value[:1] in ("'", '"'):
+        return ""  # a quoted value may hold ' #': leave such lines' comments alone
+    mt = re.search(r"\s(#.*)$", value)
+    return mt.group(1) if mt else ""
 
 
 def _outlet(entry: LineDict, document_outlets: dict[str, str]) -> str:
