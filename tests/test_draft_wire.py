@@ -220,7 +220,7 @@ def test_people_convert_cli_is_idempotent(tmp_path):
     shutil.copy(Path(__file__).parent / "fixtures" / "people" / "legacy-statements.yaml", target)
     first = run("people", "convert", str(target))
     assert first.exit_code == 1  # one name is not in the register
-    assert f"{target}: converted 4 statement(s)" in first.stdout
+    assert f"{target}: converted 5 statement(s)" in first.stdout
     assert "unknown speaker 'Volodymyr Zelenksy' (did you mean 'volodymyr-zelensky'" in \
         first.stdout
     second = run("people", "convert", str(target))

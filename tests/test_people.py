@@ -139,7 +139,8 @@ def test_conversion_rewrites_only_the_speaker_lines(register):
     text = LEGACY.read_text(encoding="utf-8")
     result = conv.convert_text(text, "legacy.yaml", register)
     assert result.changed == ["zelenskiy-2025-12-02-dublin", "witkoff-umerov-2025-12-01-miami",
-                              "wsj-2025-12-03-officials", "official-2025-12-04"]
+                              "wsj-2025-12-03-officials", "official-2025-12-04",
+                              "politico-2025-12-06-officials"]
     new = result.text.split("\n")
     old = text.split("\n")
     assert len(new) == len(old)
@@ -148,9 +149,10 @@ def test_conversion_rewrites_only_the_speaker_lines(register):
         "  speakers: [volodymyr-zelensky]  # the Reuters spelling",
         "  speakers: [steve-witkoff, rustem-umerov]",
         '  source: {outlet: "Wall Street Journal", description: "two European officials"}',
-        '  source: {outlet: "Kyiv Wire", description: "a senior Ukrainian official"}']
+        '  source: {outlet: "Kyiv Wire", description: "a senior Ukrainian official"}',
+        '  source: {outlet: "Politico", description: "US officials (unnamed)"}']
     assert [str(p) for p in result.problems] == [
-        "legacy.yaml:58: statement 'zelenksy-2025-12-05-typo': unknown speaker "
+        "legacy.yaml:71: statement 'zelenksy-2025-12-05-typo': unknown speaker "
         "'Volodymyr Zelenksy' (did you mean 'volodymyr-zelensky', Volodymyr Zelensky?); add "
         "them to people.yaml and run again"]
 
@@ -159,12 +161,12 @@ def test_conversion_is_idempotent_and_the_result_validates(real_seeds):
     target = real_seeds / "statements" / "new.yaml"
     shutil.copy(LEGACY, target)
     results, fatal = conv.convert_files([target])
-    assert fatal == [] and len(results[0].changed) == 4
+    assert fatal == [] and len(results[0].changed) == 5
     once = target.read_text(encoding="utf-8")
     again, _ = conv.convert_files([target])
     assert again[0].changed == [] and target.read_text(encoding="utf-8") == once
     problems = [str(p) for p in cat.check(real_seeds)]
-    assert len(problems) == 1 and "new.yaml:58: statement: 'speaker' is free text" in \
+    assert len(problems) == 1 and "new.yaml:71: statement: 'speaker' is free text" in \
         problems[0], problems
     catalog, _ = cat.read_catalog(real_seeds)
     miami = catalog.statement("witkoff-umerov-2025-12-01-miami")

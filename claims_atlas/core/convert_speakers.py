@@ -56,13 +56,24 @@ def classify(text: str, register: Register, outlet: str = ""
     paren = re.fullmatch(r"([^;()]+?)\s*\(([^()]+)\)", text)
     if paren and register.resolve(paren.group(1)) is None:
         outer, inner = paren.group(1).strip(), paren.group(2).strip()
+        parts = [p.strip() for p in inner.split(",")]
+        via = [p[4:].strip() for p in parts if p.lower().startswith("via ")]
+        if via:  # "Sources familiar with the talks (via Reuters)", "US officials (unnamed, via X)"
+            rest = [p for p in parts if not p.lower().startswith("via ")]
+            return (), m.Source(_lower_first(outer) + (f" ({', '.join(rest)})" if rest else ""),
+                                via[0])
         if _JOINT.search(inner):  # "United States and Ukraine (joint statement)"
             return (), m.Source(f"{inner} of {outer}", outlet)
         return (), m.Source(inner, outer)
     if ";" not in text and _ANONYMOUS.search(text):
-        acronym = len(text.split()[0]) > 1 and text.split()[0].isupper()  # "US official"
-        return (), m.Source(text if acronym else text[:1].lower() + text[1:], outlet)
+        return (), m.Source(_lower_first(text), outlet)
     return (), None
+
+
+def _lower_first(text: str) -> str:
+    """'Unnamed US official' -> 'unnamed US official'; 'US officials' stays."""
+    first = text.split()[0] if text.split() else ""
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]
 
 
 def convert_text(text: str, shown: str, register: Register,
