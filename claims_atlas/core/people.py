@@ -136,12 +136,19 @@ class Register:
         for p in self.people:
             for name in p.names:
                 self._names.setdefault(fold(name), p)
-        spellings = sorted({(n, p.id) for p in self.people for n in p.names},
-                           key=lambda t: (-len(t[0]), t[0]))
-        self._pattern = re.compile("|".join(
-            f"(?P<p{i}>{_name_pattern(n)})" for i, (n, _) in enumerate(spellings)),
-            re.IGNORECASE) if spellings else None
-        self._groups = {f"p{i}": pid for i, (_, pid) in enumerate(spellings)}
+        self._compiled: tuple[re.Pattern | None, dict[str, str]] | None = None
+
+    def _matcher(self) -> tuple[re.Pattern | None, dict[str, str]]:
+        """One alternation of every spelling, longest first; compiled on first use (loading
+        the catalog only needs ids, so it never pays for it)."""
+        if self._compiled is None:
+            spellings = sorted({(n, p.id) for p in self.people for n in p.names},
+                               key=lambda t: (-len(t[0]), t[0]))
+            pattern = re.compile("|".join(
+                f"(?P<p{i}>{_name_pattern(n)})" for i, (n, _) in enumerate(spellings)),
+                re.IGNORECASE) if spellings else None
+            self._compiled = (pattern, {f"p{i}": pid for i, (_, pid) in enumerate(spellings)})
+        return self._compiled
 
     def get(self, person_id: str) -> m.Person | None:
         return self.by_id.get(person_id)
@@ -159,11 +166,12 @@ class Register:
 
     def find(self, text: str) -> list[Mention]:
         """Every mention of a registered person in `text`, longest spelling first, in order."""
-        if self._pattern is None:
+        pattern, groups = self._matcher()
+        if pattern is None:
             return []
         out = []
-        for mt in self._pattern.finditer(text):
-            pid = self._groups[mt.lastgroup]
+        for mt in pattern.finditer(text):
+            pid = groups[mt.lastgroup]
             out.append(Mention(self.by_id[pid], mt.start(), mt.end(), mt.group(0)))
         return out
 
