@@ -206,3 +206,15 @@ def test_the_map_comes_first_and_the_rest_with_its_first_answer():
     at.run()
     assert at.radio(key="proposal").value == "us-28-point-plan"
     assert 'data-testid="timeline"' in html_text(at)
+
+
+def test_header_says_how_far_the_record_reaches():
+    from claims_atlas.core import query
+
+    at = app()
+    text = html_text(at)
+    reach = query.record_reach(cat.load_catalog())
+    assert 'data-testid="record-reach"' in text
+    assert f"Record current to {reach.day} {reach:%B %Y}; stored sources are thin" in text
+    labels = at.radio(key="proposal").options
+    assert labels[0].startswith("2015 · Minsk II") and any("· leaked" in x for x in labels)

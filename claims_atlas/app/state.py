@@ -32,9 +32,28 @@ class View:
     notices: list[str] = field(default_factory=list)
 
 
+MAX_PARAM = 200  # characters: a longer value names nothing in the catalog
+MAX_SCENE_DIGITS = 6
+
+
 def _param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def shown(value: str, size: int = 60) -> str:
+    """A URL value as a notice quotes it: repr, clipped (a 10 kB value stays short)."""
+    text = value if len(value) <= size else value[: size - 1] + "…"
+    return repr(text)
+
+
+def scene_number(text: str) -> int | None:
+    """A 1-based scene number from the URL: ASCII digits only (not '²' or '٣'), at most
+    MAX_SCENE_DIGITS of them (no 4,301-digit int); None otherwise."""
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_SCENE_DIGITS:
+        return None
+    number = int(text)
+    return number if number >= 1 else None
 
 
 def read_view(catalog: Catalog) -> View:
@@ -47,36 +66,37 @@ def read_view(catalog: Catalog) -> View:
         if catalog.proposal(proposal):
             view.proposal = proposal
         else:
-            notices.append(f"Unknown proposal {proposal!r} in the link: showing "
+            notices.append(f"Unknown proposal {shown(proposal)} in the link: showing "
                            f"{catalog.proposal(default).title if default else 'nothing'}.")
     region = _param(REGION)
     if region is not None:
         found = region if catalog.region(region) else next(
-            iter(query.find_regions(catalog, region)), None)
+            iter(query.find_regions(catalog, region[:MAX_PARAM])), None)
         if found:
             view.region = found
         else:
-            notices.append(f"Unknown region {region!r} in the link: no region selected.")
+            notices.append(f"Unknown region {shown(region)} in the link: no region selected.")
     compare = _param(COMPARE)
     if compare is not None:
         if catalog.proposal(compare):
             view.compare = compare
         else:
-            notices.append(f"Unknown proposal {compare!r} to compare with: comparison off.")
+            notices.append(f"Unknown proposal {shown(compare)} to compare with: comparison off.")
     mode = _param(MODE)
     if mode is not None:
         if mode in MODES:
             view.mode = mode
         else:
-            notices.append(f"Unknown mode {mode!r} in the link: showing the explorer.")
+            notices.append(f"Unknown mode {shown(mode)} in the link: showing the explorer.")
     view.deck = _param(DECK)
     view.control = _param(CONTROL)
     scene = _param(SCENE)
     if scene is not None:
-        if scene.isdigit() and int(scene) >= 1:
-            view.scene = int(scene)
+        number = scene_number(scene)
+        if number is not None:
+            view.scene = number
         else:
-            notices.append(f"Scene {scene!r} is not a scene number: starting at scene 1.")
+            notices.append(f"Scene {shown(scene)} is not a scene number: starting at scene 1.")
     return view
 
 

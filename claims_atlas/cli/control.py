@@ -40,6 +40,9 @@ def _report(result: ctl.ImportResult) -> None:
                    f"{result.replaced.imported_at or 'earlier'} (same source and date)",
                    err=True)
     area = f"{info.area_km2:,.0f} km²" if info.area_km2 is not None else "?"
+    if info.outside_units_km2:
+        area += (f" in the 27 units ({info.outside_units_km2:,.0f} km² outside them: "
+                 "not counted)")
     click.echo(f"imported {info.source} {info.date}: {parsed.kind}, {parsed.polygons} "
                f"polygon(s){'; left out ' + left_out if left_out else ''}; {area} -> "
                f"{info.path}")

@@ -179,7 +179,8 @@ def _evidence(r: Reader) -> m.Evidence | None:
     date = r.date("date", required=url is not None and document is None)
     ev = m.Evidence(quote=quote or "", loc=r.loc(), document=document, url=url, outlet=outlet,
                     date=date, via=r.text("via", False), state_media=r.flag("state_media"),
-                    language=r.text("language", False), note=r.text("note", False))
+                    language=r.text("language", False), note=r.text("note", False),
+                    translation=r.text("translation", False))
     return ev if quote else None
 
 
@@ -285,7 +286,8 @@ def read_statement(r: Reader, register=None) -> m.Statement:
         date_note=r.text("date_note", False), affiliation=affiliation or "",
         venue=r.text("venue", False, ""), quote=quote, paraphrase=paraphrase,
         proposals=cr.strings("proposals"), regions=cr.strings("regions"),
-        speakers=ids, speaker_names=names, speaker_lines=lines, source=source)
+        speakers=ids, speaker_names=names, speaker_lines=lines, source=source,
+        translation=r.text("translation", False))
 
 
 def _speakers(r: Reader, register) -> tuple[tuple[str, ...], tuple[int, ...], m.Source | None]:

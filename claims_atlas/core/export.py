@@ -69,7 +69,7 @@ def statement_dict(s: Statement) -> dict:
             "source": ({"outlet": s.source.outlet, "description": s.source.description}
                        if s.source else None),
             "role": s.role, "affiliation": s.affiliation, "venue": s.venue, "quote": s.quote,
-            "paraphrase": s.paraphrase,
+            "paraphrase": s.paraphrase, "translation": s.translation,
             "concerns": {"proposals": list(s.proposals), "regions": list(s.regions)},
             "stance": s.stance, "evidence": [evidence_dict(e) for e in s.evidence]}
 

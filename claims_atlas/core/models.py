@@ -57,6 +57,7 @@ class Evidence:
     state_media: bool = False
     language: str | None = None
     note: str | None = None
+    translation: str | None = None  # the project's English rendering of a non-English quote
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class Statement:
     speaker_names: tuple[str, ...] = ()  # their English names, same order (unknown ids: the id)
     speaker_lines: tuple[int, ...] = field(default=(), compare=False)  # file line of each id
     source: Source | None = None  # an unnamed source with its outlet, instead of speakers
+    translation: str | None = None  # the project's English rendering of a non-English quote
 
     @property
     def words(self) -> str:

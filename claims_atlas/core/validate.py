@@ -13,7 +13,10 @@ from claims_atlas.core.models import Catalog, Evidence, Problem
 
 # Outlets that are state media or state-aligned aggregators: evidence from them must say so.
 STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "news-pravda.com",
-                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn")
+                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn",
+                       "tvc.ru", "vesti.ru", "1tv.ru", "globaltimes.cn", "cgtn.com",
+                       "people.cn", "pravda-7pd.pages.dev", "pravda-en.com", "gazeta.ru",
+                       "lenta.ru", "sputnikglobe.com", "trtworld.com")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
@@ -142,11 +145,25 @@ def _places(c: Catalog) -> Iterable[Problem]:
         yield from _region(c, place, place.region, f"place {place.id!r}")
 
 
+#: Limits on a deck, whoever wrote it: a title, a caption, scenes per deck, decks.
+MAX_TITLE, MAX_CAPTION, MAX_SCENES, MAX_DECKS = 200, 1000, 100, 50
+
+
 def _briefings(c: Catalog) -> Iterable[Problem]:
+    if len(c.briefings) > MAX_DECKS:
+        yield _at(c.briefings[MAX_DECKS], f"more than {MAX_DECKS} briefing decks")
     for b in c.briefings:
         if not b.scenes:
             yield _at(b, f"briefing {b.id!r}: needs at least one scene")
+        if len(b.title) > MAX_TITLE:
+            yield _at(b, f"briefing {b.id!r}: title is {len(b.title):,} characters "
+                         f"(at most {MAX_TITLE})", "title")
+        if len(b.scenes) > MAX_SCENES:
+            yield _at(b, f"briefing {b.id!r}: {len(b.scenes)} scenes (at most {MAX_SCENES})")
         for scene in b.scenes:
+            if len(scene.caption) > MAX_CAPTION:
+                yield _at(scene, f"scene: caption is {len(scene.caption):,} characters "
+                                 f"(at most {MAX_CAPTION})", "caption")
             for ref in filter(None, (scene.proposal, scene.compare)):
                 if not c.proposal(ref):
                     yield _at(scene, f"scene: unknown proposal {ref!r}",
@@ -178,6 +195,9 @@ def _evidence(c: Catalog) -> Iterable[Problem]:
             elif normalise(ev.quote) not in bodies[ev.document]:
                 yield _at(ev, f"evidence: quote is not verbatim in document {ev.document!r}: "
                               f"{_clip(ev.quote)!r}", "quote")
+        if ev.translation and (ev.language or "en") == "en":
+            yield _at(ev, "evidence: 'translation' is for a non-English quote; "
+                          "add 'language' (e.g. uk, ru)", "translation")
         if ev.url and not ev.state_media and is_state_media(ev.url):
             yield _at(ev, f"evidence: {urlparse(ev.url).hostname} is state media; "
                           f"add 'state_media: true'", "url")

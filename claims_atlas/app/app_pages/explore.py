@@ -48,9 +48,9 @@ def _region_from_search() -> None:
 snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
 state.once(state.CONTROL, view.control if view.control in snapshots else None)
 if view.control and view.control not in snapshots:
-    view.notices.append(f"Control snapshot {view.control!r} is not in the local cache: "
-                        f"showing no line of contact (import it with `claims-atlas control "
-                        f"import`).")
+    view.notices.append(f"Control snapshot {state.shown(view.control)} is not in the local "
+                        f"cache: showing no line of contact (import it with `claims-atlas "
+                        f"control import`).")
 if st.session_state[state.CONTROL] not in (None, *snapshots):
     st.session_state[state.CONTROL] = None
 
@@ -85,9 +85,9 @@ full = mapview.answered("map")
 
 if full:
     with st.sidebar:
-        st.radio("Proposal", ids, key=state.PROPOSAL,
-                 format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
-        st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+        st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
+                 format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
+        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
                 unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
                       on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
@@ -116,7 +116,9 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
     mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
-                 state=rmap.map_state(catalog, proposal_id, selected=region_id),
+                 state=rmap.map_state(catalog, proposal_id, selected=region_id,
+                                      parts=control_view.parts_present(overlay.parts)
+                                      if overlay else None),
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
@@ -171,10 +173,10 @@ if full and snapshot:
     st.subheader("What this proposal would move")
     info = snapshots[snapshot]
     rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
-    st.caption(f"{info.credit}. Computed per region from the snapshot, beside the estimates "
-               f"published at the time. Areas in an equal-area projection (EPSG:3035); "
-               f"contested zones count as not occupied; coastal slivers are assigned as "
-               f"described in the README.")
+    st.caption(f"{h.md_escape(info.credit)}. Computed per region from the snapshot, beside "
+               f"the estimates published at the time. Areas in an equal-area projection "
+               f"(EPSG:3035); contested zones count as not occupied; coastal slivers are "
+               f"assigned as described in the README.")
     st.dataframe(
         [{"Region": r["name"], "To Russia km²": round(r["to_russia_km2"]),
           "To Russia %": round(100 * r["to_russia_share"], 1),
