@@ -228,3 +228,21 @@ def test_people_convert_cli_is_idempotent(tmp_path):
     listed = run("people", "list", "--seeds", str(root))
     assert "andriy-yermak\tAndriy Yermak\tHead of the Office of the President of Ukraine " \
            "(2020-02-11 to 2025-11-28)" in listed.stdout
+
+
+def test_cyrillic_speech_a_former_official_and_one_diplomat(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(
+        "---\nid: doc-y\ntitle: T\noutlet: O\nlanguage: en\ndateline: 2025-12-04\n---\n"
+        'Песков заявил журналистам: "Позиция России по Донбассу не изменилась."\n\n'
+        "Andriy Yermak said on Thursday that the talks were over.\n\n"
+        '"Nobody knows what happens next," one diplomat said on Thursday.\n', encoding="utf-8")
+    peskov, yermak, diplomat = d.draft_file(doc).entries
+    assert (peskov.speakers, peskov.written, peskov.regions) == (
+        ("dmitry-peskov",), "Песков", ("UA-14", "UA-09"))
+    assert peskov.quote == "Позиция России по Донбассу не изменилась."
+    assert yermak.speakers == ("andriy-yermak",)  # resigned on 28 Nov 2025: no role to guess
+    assert yermak.unresolved == ("role: the register gives Andriy Yermak no role on "
+                                 "2025-12-04",)
+    assert (diplomat.speakers, diplomat.speaker) == ((), "diplomat")
+    assert diplomat.unresolved[0].startswith("speaker: 'diplomat' is not a person")

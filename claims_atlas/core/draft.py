@@ -354,6 +354,9 @@ def _entry(speaker: Speaker | None, people: People, dateline: dt.date, speech_cu
         if roles_on(person, date):  # the register's words; the copy's in the comment
             copy = f'; the copy says "{role}"' if role else ""
             role, role_note = roles_on(person, date), f"from the register on {date}{copy}"
+        else:
+            unresolved.append(f"role: the register gives {person.name} no role on {date}"
+                              + (f' (the copy says "{role}")' if role else ""))
     if speaker is None:
         unresolved.append("speaker: none found for this passage; name a person (an id from "
                           "people.yaml) or the source")

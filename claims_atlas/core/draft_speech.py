@@ -189,7 +189,10 @@ def _people(sents: list[Sentence], register: Register) -> People:
 _VERBS = ("said|says|stated|announced|told|added|noted|stressed|emphasi[sz]ed|underlined|"
           "underscored|confirmed|denied|reported|revealed|advised|urged|warned|wrote|declared|"
           "insisted|argued|explained|acknowledged|admitted|replied|responded|commented|"
-          "remarked|posted|tweeted|stipulated|spoke|asked|[Aa]ccording to")
+          "remarked|posted|tweeted|stipulated|spoke|asked|[Aa]ccording to|"
+          # Ukrainian and Russian copy: заявив / заявил, сказав / сказал, ...
+          "заяви(?:в|ла|ли)|заявил[аи]?|сказа(?:в|ла|ли)|сказал[аи]?|повідоми(?:в|ла|ли)|"
+          "сообщил[аи]?|зазначи(?:в|ла|ли)|отметил[аи]?|наголоси(?:в|ла|ли)|подчеркнул[аи]?")
 _VERB_RE = re.compile(rf"\b(?:{_VERBS})\b")
 _CLAUSE_SPLIT = re.compile(r";|,?\s+\b(?:although|though|while|whereas|but)\b\s+")
 _TRIM_RE = re.compile(
@@ -302,7 +305,8 @@ def _single(word: str, before: str, people: People) -> Speaker | None:
 
 
 _UNNAMED = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he|[Tt]wo|[Tt]hree|[Ss]everal|[Ff]our|[Ff]ive)\s+((?:[\w.'’-]+\s+){0,3}?"
+    r"\b(?:[Aa]n?|[Tt]he|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ff]our|[Ff]ive)\s+"
+    r"((?:[\w.'’-]+\s+){0,3}?"
     r"(?:officials?|sources?|diplomats?|people|persons?|insiders?|aides?)\b[^\0]*?)\s*,?$")
 
 
