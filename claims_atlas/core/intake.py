@@ -125,6 +125,7 @@ def add_document(seeds: str | Path | None, text: str, *, outlet: str | None = No
     except drafting.DraftError as exc:
         doc_path.unlink(missing_ok=True)
         raise IntakeError(str(exc)) from None
+    result.path = f"documents/{doc_path.name}"  # as the catalog names it, no server path
     atomic_write(draft_path, drafting.render_yaml(result))
     return Added(doc_id, doc_path, draft_path, len(result.entries),
                  sum(1 for e in result.entries if e.unresolved))
