@@ -59,7 +59,7 @@ def test_quote_not_verbatim(make_seeds):
     root = make_seeds({"statements/all.yaml": STATEMENTS.replace(
         "      quote: There will be no deal on those terms.",
         "      quote: There will never be a deal.")})
-    line = only(root, "not verbatim")
+    line = only(root, "not verbatim in document")
     assert "all.yaml:11:" in line and "There will never be a deal." in line
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import http.server
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -596,9 +597,13 @@ def test_stats_are_cached_on_disk_and_in_process(metric_snapshot, regions_file, 
     (info,) = ctl.list_snapshots()
     first = ctl.snapshot_stats(info, regions_file)
     assert not first.cached
-    cache_file = metric_snapshot.with_name(f"{DAY}.stats.json")
-    key = json.loads(cache_file.read_text())["key"]
-    assert key["snapshot_sha256"] and key["geodata_sha256"]
+    db = metric_snapshot.parent.parent / "figures.sqlite"  # the one table of figures
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT region, russian_km2, snapshot_sha256, geodata_sha256 "
+                             "FROM figures WHERE source = 'test-source' AND date = ?",
+                             (DAY,)).fetchall()
+    assert [(r, round(km2, 6)) for r, km2, _, _ in stored] == [("UA-A", 30.0), ("UA-B", 100.0)]
+    assert all(snap and geo for _, _, snap, geo in stored)
     calls = []
     monkeypatch.setattr(ctl.areas, "region_stats", lambda *a: calls.append(a) or [])
     assert ctl.snapshot_stats(info, regions_file).regions == first.regions  # in-process

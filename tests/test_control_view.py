@@ -93,3 +93,27 @@ def test_provision_on_ground_the_snapshot_lacks_is_not_drawn(snapshot):
     assert drawn in rmap.base_map(catalog).get_root().render()
     page = rmap.base_map(catalog, overlay=control_view.overlay(snapshot)).get_root().render()
     assert drawn not in page
+
+
+def test_handout_scene_draws_the_nearest_earlier_snapshot_and_credits_it(snapshot):
+    # A scene naming 2025-12-01 uses the snapshot of 2025-11-20 (the nearest before), splits
+    # Donetsk along that line, says which snapshot it used, and does not give Chernihiv a
+    # "Russia withdraws" it cannot have (no Russian-held ground there on that day).
+    from claims_atlas.render import handouts
+
+    catalog = cat.load_catalog()
+    scene = handouts.scene_for(catalog, "us-28-point-plan",
+                               control=("2025-12-01", "Test Source"))
+    credit = scene.source_lines[0]
+    assert credit == ("Control: test squares (synthetic), snapshot of 2025-11-20 "
+                      "(the nearest before 2025-12-01)")
+    assert [d for d, _ in scene.split_geoms["UA-14"]] == ["recognised_russian_de_facto",
+                                                          "demilitarised_zone"]
+    assert scene.split_geoms["UA-14"][0][1].bounds[0] >= 37.59
+    assert scene.dispositions["UA-77"] == ["not_addressed"] and "UA-77" not in scene.labels
+    assert scene.control is not None
+    png = handouts.proposal_png(catalog, "us-28-point-plan", control=("2025-11-20",
+                                                                       "test-source"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(control.ControlError, match="no Test Source snapshot on or before"):
+        handouts.scene_for(catalog, "us-28-point-plan", control=("2025-01-01", "Test Source"))

@@ -216,12 +216,14 @@ def test_yaml_round_trip(which, request):
         assert [(ev.document, ev.quote) for ev in s.evidence] == [
             (draft.document.id, entry.evidence_quote)]
         assert f"- id: {entry.id}  # line {entry.line}" in text
-    # the loader refuses what the draft left open, each at its entry, and nothing else
+    # Each entry carries its review mark, refused until a person sets it (issue 10 §4);
+    # the loader refuses what the draft left open, each at its entry, and nothing else.
+    marks = [p for p in problems if "drafted and not reviewed" in p.message]
+    assert [p.line for p in marks] == [item.line_of("reviewed") for item in data]
     open_ids = {e.id for e in draft.entries if e.unresolved or not e.speakers}
-    assert {p.line for p in problems} <= {item.line_of("unresolved") for item in data
-                                          if item["id"] in open_ids} | {
+    open_lines = {item.line_of("unresolved") for item in data if item["id"] in open_ids} | {
         item.line for item in data if item["id"] in open_ids}
-    assert all(item.get("reviewed") is False for item in data)
+    assert {p.line for p in problems if p not in marks} <= open_lines
     if which == "seed":
         assert "# paraphrase: check wording" in text and "# date: dateline, check" in text
 
@@ -238,9 +240,15 @@ def test_validate_clean_in_a_catalog_copy_after_review(tmp_path, seed, fixture):
     root = tmp_path / "seeds"
     shutil.copytree(REPO_ROOT / "seeds", root)
     shutil.copy(FIXTURE, root / "documents" / FIXTURE.name)
-    (root / "statements" / "draft-seed.yaml").write_text(d.render_yaml(seed), encoding="utf-8")
-    raw = [str(p) for p in cat.check(root)]
-    assert raw and all("draft-seed.yaml" in p for p in raw)  # open points are refused
+    unreviewed = d.render_yaml(seed)
+    (root / "statements" / "draft-seed.yaml").write_text(unreviewed, encoding="utf-8")
+    found = [str(p) for p in cat.check(root)]
+    marks = [n for n, line in enumerate(unreviewed.splitlines(), 1) if "reviewed: false" in line]
+    assert len(marks) == len(seed.entries)
+    assert {f"{root / 'statements' / 'draft-seed.yaml'}:{n}" for n in marks} <= {
+        p.split(": ", 1)[0] for p in found}  # each unreviewed entry refused at its mark
+    assert all("draft-seed.yaml" in p for p in found)  # and open points, nothing else
+    # Reviewed: a person settled the open points and set the mark.
     (root / "statements" / "draft-seed.yaml").write_text(d.render_yaml(reviewed(seed)),
                                                          encoding="utf-8")
     (root / "statements" / "draft-fixture.yaml").write_text(d.render_yaml(reviewed(fixture)),

@@ -30,6 +30,7 @@ except GeodataError as exc:
 
 state.begin_run()
 present = st.query_params.get(state.MODE) == "present"
+ui.catalog_status(cache.catalog_status(), sidebar=not present)
 if not present:
     ui.record_reach(catalog)
 pages = [

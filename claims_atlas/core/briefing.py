@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from claims_atlas.core import catalog as cat
-from claims_atlas.core.files import atomic_write, exclusive
+from claims_atlas.core.files import FileRefused, atomic_write, exclusive, read_text
 from claims_atlas.core.models import Briefing, Catalog, Loc, Problem, Scene
 from claims_atlas.core.validate import MAX_CAPTION, MAX_DECKS, MAX_SCENES, MAX_TITLE, validate
 from claims_atlas.core.yamlsrc import LineDict, LineList, YamlSyntaxError, loads
@@ -125,8 +125,8 @@ def deck_files(seeds: str | os.PathLike) -> dict[str, Path]:
     folder = Path(seeds) / "briefings"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            data = loads(path.read_text(encoding="utf-8"), path)
-        except (YamlSyntaxError, UnicodeDecodeError, OSError):
+            data = loads(read_text(path), path)
+        except (YamlSyntaxError, FileRefused):
             continue
         if isinstance(data, LineDict) and isinstance(data.get("id"), str):
             out.setdefault(data["id"].strip(), path)
@@ -353,11 +353,15 @@ def _add_scene(root: Path, deck_id: str, scene: dict, title: str | None, author:
     decks = deck_files(root)
     path = decks.get(deck_id)
     if path is not None:
-        raw, stamp = path.read_bytes(), _stamp(path)
+        try:
+            raw = read_text(path)
+        except FileRefused as exc:
+            raise DeckInvalid([Problem(cat.display_path(path), exc.line, exc.message)]) from None
+        stamp = _stamp(path)
         if len(deck_files_scenes(raw)) >= MAX_SCENES:
             raise BriefingError(f"deck {deck_id!r} has {MAX_SCENES} scenes already")
         try:
-            text = with_scene(raw.decode("utf-8-sig"), scene, path)
+            text = with_scene(raw, scene, path)
         except YamlSyntaxError as exc:
             raise DeckInvalid([Problem(cat.display_path(path), exc.line, exc.message)]) from None
     else:
@@ -380,11 +384,11 @@ def _add_scene(root: Path, deck_id: str, scene: dict, title: str | None, author:
     return path
 
 
-def deck_files_scenes(raw: bytes) -> list:
-    """The scenes list of a deck file's bytes ([] when unreadable): for the scene limit."""
+def deck_files_scenes(raw: str) -> list:
+    """The scenes list of a deck file's text ([] when unreadable): for the scene limit."""
     try:
-        data = loads(raw.decode("utf-8-sig"), Path("deck.yaml"))
-    except (YamlSyntaxError, UnicodeDecodeError):
+        data = loads(raw, Path("deck.yaml"))
+    except YamlSyntaxError:
         return []
     scenes = data.get("scenes") if isinstance(data, LineDict) else None
     return scenes if isinstance(scenes, list) else []
@@ -413,11 +417,11 @@ def _stamp(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _changed(path: Path, raw: bytes | None, stamp: tuple[int, int] | None) -> bool:
+def _changed(path: Path, raw: str | None, stamp: tuple[int, int] | None) -> bool:
     """Whether `path` differs from what was read (`raw` None: it must still not exist)."""
     if raw is None:
-        return path.exists()
+        return os.path.lexists(path)
     try:
-        return _stamp(path) != stamp or path.read_bytes() != raw
-    except OSError:
+        return _stamp(path) != stamp or read_text(path) != raw
+    except (OSError, FileRefused):
         return True

@@ -50,6 +50,7 @@ from claims_atlas.core.draft_text import (
 )
 from claims_atlas.core.draft_text import collapse as _collapse
 from claims_atlas.core.draft_yaml import _cue_list, render_yaml, scalar
+from claims_atlas.core.files import FileRefused
 from claims_atlas.core.people import Register, affiliation_on, roles_on
 from claims_atlas.core.validate import normalise
 from claims_atlas.core.wiredates import DateCue, date_cues, resolve_date
@@ -145,8 +146,8 @@ def read_source(path: Path) -> tuple[m.Document, list[m.Problem]]:
         doc = cat.read_document(path, shown, problems)
     except YamlSyntaxError as exc:
         raise DraftError(m.Problem(shown, exc.line, exc.message)) from None
-    except UnicodeDecodeError as exc:
-        raise DraftError(m.Problem(shown, 1, f"not UTF-8 text ({exc.reason})")) from None
+    except FileRefused as exc:  # not a regular file, too large, not UTF-8, a NUL byte
+        raise DraftError(m.Problem(shown, exc.line, exc.message)) from None
     except OSError as exc:
         raise DraftError(m.Problem(shown, 0, f"cannot read ({exc.strerror})")) from None
     fatal = [p for p in problems if doc is None or "'dateline'" in p.message

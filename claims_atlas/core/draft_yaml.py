@@ -79,6 +79,8 @@ def render_yaml(draft: DocumentDraft) -> str:
             else f"speaker: {e.speaker}", e.speaker_note)))
         out += [
             f"- id: {e.id}  # line {e.line}",
+            _line("reviewed", "true" if e.reviewed else "false",
+                  None if e.reviewed else "set true once checked against the text"),
             _line("kind", e.kind),
             _line("date", e.date.isoformat(), date_comment),
             _line("date_precision", e.date_precision),
@@ -99,8 +101,6 @@ def render_yaml(draft: DocumentDraft) -> str:
                   else "regions: none named", "    "),
             _line("stance", e.stance,
                   "stance: to correct: " + " | ".join(m.STANCES)),
-            _line("reviewed", "true" if e.reviewed else "false",
-                  None if e.reviewed else "set true once checked against the text"),
         ]
         if e.unresolved:
             out.append("  unresolved:")

@@ -151,6 +151,7 @@ class Statement:
     speaker_lines: tuple[int, ...] = field(default=(), compare=False)  # file line of each id
     source: Source | None = None  # an unnamed source with its outlet, instead of speakers
     translation: str | None = None  # the project's English rendering of a non-English quote
+    quote_is_translation: bool = False  # the quote renders a passage in another language
 
     @property
     def words(self) -> str:

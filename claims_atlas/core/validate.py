@@ -138,6 +138,31 @@ def _statements(c: Catalog) -> Iterable[Problem]:
                           "concerns")
         for region in s.regions:
             yield from _region(c, s, region, f"statement {s.id!r}", "concerns")
+        if s.quote is not None and not s.quote_is_translation and not quote_in_passages(
+                s.quote, [ev.quote for ev in s.evidence]):
+            yield _at(s, f"statement {s.id!r}: quote is not verbatim in any of its evidence "
+                         f"passages: {_clip(s.quote)!r} (or mark it 'quote_is_translation: "
+                         f"true')", "quote")
+
+
+_ELISION = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
+_EDGES = " .,;:!?\"'"
+_INSERTION = re.compile(r"\s*[(\[][^()\[\]]{1,80}[)\]]")
+
+
+def quote_in_passages(quote: str, passages: Iterable[str]) -> bool:
+    """Whether a statement's quote stands verbatim in one of its evidence passages.
+
+    Compared after `normalise`, ignoring case and the punctuation or quote marks at either
+    end (a quoted sentence may end in "," in the source); an elision mark (…, ..., […])
+    splits the quote into parts, each of which must stand in one passage. An editor's
+    insertion in the passage, "(Ukrainian President)" or "[the president]", may be left
+    out of the quote."""
+    texts = [normalise(p).casefold() for p in passages]
+    texts += [normalise(_INSERTION.sub("", t)) for t in texts if _INSERTION.search(t)]
+    parts = [normalise(part).strip(_EDGES).casefold() for part in _ELISION.split(quote)]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(any(part in t for t in texts) for part in parts)
 
 
 def _places(c: Catalog) -> Iterable[Problem]:

@@ -9,8 +9,12 @@ Pure: no streamlit, no folium. Network access happens only in :func:`fetch_deeps
 A package by job; every name below is importable from ``claims_atlas.core.control``:
 ``common`` (constants, errors, records), ``parse`` (input files -> ParsedControl),
 ``geometry`` (equal-area measure, the sliver rule, split_region), ``store`` (the cache),
-``fetch`` (DeepStateMap over HTTP), ``areas`` (per-unit figures), ``moves`` (what a plan
-moves; the rules live with the disposition vocabulary, ``claims_atlas.core.vocab.MOVE_RULES``).
+``fetch`` (DeepStateMap over HTTP), ``units`` (the 27 units' land), ``areas`` (per-unit
+figures), ``figures`` (the one SQLite table of per-date, per-region figures), ``history``
+(importing a folder of dated files in parallel), ``timeline`` (the nearest snapshot for a
+date, its overlay and figures, series: the date slider's and then-and-now's API; import it
+as ``from claims_atlas.core.control import timeline``), ``moves`` (what a plan moves; the
+rules live with the disposition vocabulary, ``claims_atlas.core.vocab.MOVE_RULES``).
 
 Functions the app uses
 ----------------------
@@ -74,8 +78,9 @@ Storage
 ``<cache>/control/<source-slug>/<YYYY-MM-DD>.geojson``: one Feature with a MultiPolygon and
 properties {source, date, attribution, imported_at, original_file_sha256};
 ``<cache>/control/index.json``: a listing of them (derived: the snapshot files are the truth,
-and a stale or missing index is rebuilt from them); ``<date>.stats.json`` beside each snapshot:
-the cached arithmetic. <cache> is $CLAIMS_ATLAS_CACHE or ~/.cache/claims-atlas. Every write
+and a stale or missing index is rebuilt from them); ``<cache>/control/figures.sqlite``: the
+figures of every snapshot (see ``figures``), written at import. <cache> is
+$CLAIMS_ATLAS_CACHE or ~/.cache/claims-atlas. Every write
 goes to a temp file in the same folder and is renamed over the old file (os.replace); temp
 files older than STALE_TMP_SECONDS (left by a killed writer) are swept by the next write.
 """

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import shapely
+from shapely.geometry import MultiPolygon
 
+from claims_atlas.core.control import figures
 from claims_atlas.core.control.common import (
     REGIONS_GEOJSON,
     ControlCacheError,
@@ -22,14 +23,13 @@ from claims_atlas.core.control.common import (
 from claims_atlas.core.control.geometry import (
     GAP_BAND_M,
     METHOD,
-    METHOD_VERSION,
     _coast_of,
     _split,
     area_km2,
     land_of,
     to_equal_area,
 )
-from claims_atlas.core.control.store import _atomic_write, _load, _stamp, _stats_path
+from claims_atlas.core.control.store import _load, _stamp
 from claims_atlas.core.control.units import read_regions
 
 
@@ -48,15 +48,16 @@ def region_stats(snapshot_geom, regions_gdf) -> list[dict]:
     rows = _frame_rows(regions_gdf)
     land = land_of([g for _, _, g in rows])
     coast = _coast_of(land)
-    occupied = None
+    # Intersecting with each unit clips the occupied area to land; clipping to the
+    # (grid-snapped) union first would leave millimetre gaps along every unit's edge.
+    # Everything is measured in EPSG:3035: the snapshot is projected once.
+    occupied_m = MultiPolygon()
     if snapshot_geom is not None and not snapshot_geom.is_empty:
-        # Intersecting with each unit clips the occupied area to land; clipping to the
-        # (grid-snapped) union first would leave millimetre gaps along every unit's edge.
-        occupied = snapshot_geom
-        shapely.prepare(occupied)  # a cache inside the geometry; no visible change
+        occupied_m = to_equal_area(snapshot_geom)
+        shapely.prepare(occupied_m)  # a cache inside the geometry; no visible change
     out = []
     for rid, name, geom in rows:
-        s = _split(geom, occupied, coast)
+        s = _split(geom, None, coast, occupied_m=occupied_m)
         out.append({"region": rid, "name": name, "area_km2": s.area_km2,
                     "russian_km2": s.russian_km2,
                     "russian_share": s.russian_km2 / s.area_km2 if s.area_km2 else 0.0,
@@ -94,7 +95,9 @@ def interior_check(snapshot_geom, regions_gdf, band_m: float = GAP_BAND_M) -> li
     return out
 
 
-def totals_of(rows: list[dict], snapshot_geom=None) -> dict:
+def totals_of(rows: list[dict], snapshot_geom=None, snapshot_km2: float | None = None) -> dict:
+    """Sums of region_stats rows; with the snapshot (or its area) also snapshot_km2 and
+    outside_units_km2 (what lies outside the units: sea, Russia, far away; never counted)."""
     area = sum(r["area_km2"] for r in rows)
     russian = sum(r["russian_km2"] for r in rows)
     out = {"area_km2": area, "russian_km2": russian,
@@ -102,8 +105,8 @@ def totals_of(rows: list[dict], snapshot_geom=None) -> dict:
            "ukrainian_km2": area - russian,
            "slivers_km2": sum(r.get("slivers_km2", 0.0) for r in rows),
            "specks_km2": sum(r.get("specks_km2", 0.0) for r in rows)}
-    if snapshot_geom is not None:
-        snap = area_km2(snapshot_geom)
+    if snapshot_geom is not None or snapshot_km2 is not None:
+        snap = area_km2(snapshot_geom) if snapshot_geom is not None else snapshot_km2
         out["snapshot_km2"] = snap
         out["outside_units_km2"] = max(0.0, snap - (russian - out["slivers_km2"]
                                                      + out["specks_km2"]))
@@ -113,22 +116,25 @@ def totals_of(rows: list[dict], snapshot_geom=None) -> dict:
 # --- regions file, cached stats ------------------------------------------------------------
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _stats_cached(snapshot_path: str, snapshot_sha: str, regions_path: str,
                   regions_sha: str) -> tuple[tuple[dict, ...], dict, bool]:
-    key = {"snapshot_sha256": snapshot_sha, "geodata_sha256": regions_sha,
-           "method_version": METHOD_VERSION}
-    cache_file = _stats_path(Path(snapshot_path))
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        doc = json.loads(cache_file.read_text(encoding="utf-8"))
-        if doc["key"] == key:
-            return tuple(doc["regions"]), doc["totals"], True
-    geom = _load(snapshot_path, *_stamp(Path(snapshot_path)))
+    """Figures of one snapshot file: in-process, else from the figures table, else computed
+    and stored there. The file lives at <control>/<source slug>/<date>.geojson."""
+    path = Path(snapshot_path)
+    slug, day, folder = path.parent.name, path.stem, path.parent.parent
+    key = figures.stats_key(snapshot_sha, regions_sha)
+    found = None
+    with contextlib.suppress(ControlCacheError), figures.connect(folder) as con:
+        found = figures.get(con, slug, day, key)  # an unreadable table is only slower
+    if found is not None:
+        rows, snapshot_km2 = found
+        return tuple(rows), totals_of(rows, snapshot_km2=snapshot_km2), True
+    geom = _load(snapshot_path, *_stamp(path))
     rows = region_stats(geom, read_regions(regions_path))
     totals = totals_of(rows, geom)
-    with contextlib.suppress(OSError):  # a cache that cannot be written is not an error
-        _atomic_write(cache_file, json.dumps({"key": key, "regions": rows, "totals": totals},
-                                             indent=1).encode("utf-8"))
+    with contextlib.suppress(ControlCacheError), figures.connect(folder) as con:
+        figures.put(con, slug, day, rows, key, totals["snapshot_km2"])
     return tuple(rows), totals, False
 
 

@@ -167,17 +167,40 @@ def _is_speck(pm, outline_zone) -> bool:
     return shapely.intersects(pm, outline_zone)
 
 
-def _split(region, occupied, coast: _Coast) -> _Split:
-    area = area_km2(region)
-    if occupied is None or occupied.is_empty or not region.intersects(occupied):
-        return _Split(russian=MultiPolygon(), ukrainian=MultiPolygon(_polygons_of(region)),
+_UNITS_M: dict[bytes, tuple[Any, Any]] = {}
+
+
+def unit_in_metres(region) -> tuple[Any, Any]:
+    """(the unit in EPSG:3035, its outline widened by SLIVER_TOUCH_M), cached per unit."""
+    key = hashlib.sha1(shapely.to_wkb(region)).digest()
+    if key not in _UNITS_M:
+        if len(_UNITS_M) > 256:
+            _UNITS_M.clear()
+        unit_m = to_equal_area(region)
+        outline = shapely.buffer(shapely.boundary(unit_m), SLIVER_TOUCH_M)
+        shapely.prepare(outline)
+        _UNITS_M[key] = (unit_m, outline)
+    return _UNITS_M[key]
+
+
+def _split(region, occupied, coast: _Coast, *, occupied_m=None) -> _Split:
+    """The split of one unit. With `occupied_m` (the occupied area already in EPSG:3035)
+    only the areas are computed, in metres (no geometry: what region_stats needs);
+    otherwise both parts in EPSG:4326 too (what the map draws)."""
+    metres = occupied_m is not None
+    unit_m, outline = unit_in_metres(region)
+    area = unit_m.area / 1e6
+    unit, occ = (unit_m, occupied_m) if metres else (region, occupied)
+    if occ is None or occ.is_empty or not unit.intersects(occ):
+        return _Split(russian=MultiPolygon(),
+                      ukrainian=MultiPolygon() if metres else MultiPolygon(_polygons_of(region)),
                       area_km2=area, russian_km2=0.0, slivers_km2=0.0)
-    held, rest = (_polygons_of(shapely.intersection(region, occupied)),
-                  _polygons_of(shapely.difference(region, occupied)))
-    outline = shapely.buffer(to_equal_area(shapely.boundary(region)), SLIVER_TOUCH_M)
+    in_m = (lambda g: g) if metres else to_equal_area
+    held = _polygons_of(shapely.intersection(unit, occ))
+    rest = _polygons_of(shapely.difference(unit, occ))
     russian_parts, specks, speck_m2 = [], [], 0.0
     for part in held:
-        pm = to_equal_area(part)
+        pm = in_m(part)
         if _is_speck(pm, outline):
             specks.append(part)
             speck_m2 += pm.area
@@ -185,25 +208,29 @@ def _split(region, occupied, coast: _Coast) -> _Split:
             russian_parts.append(part)
     slivers, kept, sliver_m2, kept_m2 = [], [], 0.0, 0.0
     for part in rest:
-        pm = to_equal_area(part)
+        pm = in_m(part)
         if russian_parts and _is_sliver(pm, coast):
             slivers.append(part)
             sliver_m2 += pm.area
         else:
             kept.append(part)
             kept_m2 += pm.area
-    russian = as_multipolygon(shapely.union_all(russian_parts + slivers)) if slivers \
-        else MultiPolygon(russian_parts)
-    ukrainian = as_multipolygon(shapely.union_all(kept + specks)) if specks \
-        else MultiPolygon(kept)
     # The Ukrainian-held area is measured from its own pieces and the Russian-held area is the
     # rest of the unit: projecting vertices only, the pieces' areas add up to the unit's
     # within ~0.002 % (new vertices where the line cuts an edge), and a unit with no
     # Ukrainian-held piece must read exactly 100 %.
     ukrainian_km2 = min(area, (kept_m2 + speck_m2) / 1e6)
+    russian_km2 = area - ukrainian_km2 if russian_parts else 0.0
+    if metres:
+        return _Split(russian=None, ukrainian=None, area_km2=area, russian_km2=russian_km2,
+                      slivers_km2=sliver_m2 / 1e6, specks_km2=speck_m2 / 1e6)
+    russian = as_multipolygon(shapely.union_all(russian_parts + slivers)) if slivers \
+        else MultiPolygon(russian_parts)
+    ukrainian = as_multipolygon(shapely.union_all(kept + specks)) if specks \
+        else MultiPolygon(kept)
     return _Split(russian=russian, ukrainian=ukrainian, area_km2=area,
-                  russian_km2=area - ukrainian_km2 if russian_parts else 0.0,
-                  slivers_km2=sliver_m2 / 1e6, specks_km2=speck_m2 / 1e6)
+                  russian_km2=russian_km2, slivers_km2=sliver_m2 / 1e6,
+                  specks_km2=speck_m2 / 1e6)
 
 
 def split_region(region_geom, occupied_geom, land=None) -> tuple[MultiPolygon, MultiPolygon]:

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import shapely
 from shapely.geometry import MultiPolygon, mapping, shape
 
 from claims_atlas import __version__
+from claims_atlas.core.control import figures
 from claims_atlas.core.control.common import (
     _DATE_RE,
     DEEPSTATE_ATTRIBUTION,
@@ -116,10 +117,6 @@ def sweep_tmp(cache: Path, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
     return gone
 
 
-def _stats_path(snapshot_path: Path) -> Path:
-    return snapshot_path.with_name(snapshot_path.stem + ".stats.json")
-
-
 def _area_fields(geom) -> dict:
     """area_km2 (inside the 27 units: the only area any total counts) and outside_units_km2
     (sea, Russia, far-away polygons); the raw area when the boundary file is unusable."""
@@ -203,60 +200,108 @@ def _default_attribution(source: str) -> str:
         else f"Control: {source}"
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One parsed snapshot ready to store, with what a worker may have computed for it:
+    ``areas`` (_area_fields) and ``stats`` ((region_stats rows, snapshot km²) against the
+    boundary file whose sha256 is ``regions_sha256``)."""
+
+    parsed: ParsedControl
+    date: dt.date
+    original_sha256: str
+    original_name: str
+    areas: dict | None = None
+    stats: tuple[list[dict], float] | None = None
+    regions_sha256: str | None = None
+
+
+def _canonical_source(cache: Path, slug: str, source: str) -> str:
+    """One source, one name: "deepstatemap" and "DeepStateMap" are the same source; the
+    spelling already in the cache (or DeepStateMap's own) is kept."""
+    if slug == slugify(DEEPSTATE_SOURCE):
+        return DEEPSTATE_SOURCE
+    same = [e for e in _current_entries(cache) if e["path"].startswith(f"{slug}/")]
+    if same:
+        source = max(same, key=lambda e: e.get("imported_at", ""))["source"]
+    return source.strip()
+
+
+def _write_index(cache: Path, entries: list[dict]) -> None:
+    """The index is derived from the snapshot files (list_snapshots rebuilds a stale one),
+    so failing to refresh it does not undo a committed import."""
+    entries.sort(key=lambda e: e["path"])
+    index = {"format": 1, "generator": f"claims-atlas {__version__}", "snapshots": entries}
+    with contextlib.suppress(OSError):
+        _atomic_write(_index_path(cache),
+                      json.dumps(index, indent=1, ensure_ascii=False).encode("utf-8"))
+
+
+def store_snapshots(items: list[Prepared], *, source: str, attribution: str | None,
+                    cache_dir: str | os.PathLike | None = None
+                    ) -> list[tuple[SnapshotInfo, SnapshotInfo | None]]:
+    """Write normalised snapshots (each replacing the same source+date), their figures (when
+    given) and the index once; [(info, the replaced snapshot or None)] in `items` order."""
+    slug = slugify(source)
+    if not slug:
+        raise ControlImportError(f"source name {source!r} needs at least one letter or digit")
+    cache = control_dir(cache_dir)
+    done: list[tuple[str, SnapshotInfo | None]] = []
+    try:
+        with _locked(cache):
+            sweep_tmp(cache)
+            source = _canonical_source(cache, slug, source)
+            attribution = (attribution or "").strip() or _default_attribution(source)
+            entries = {e["path"]: e for e in _current_entries(cache)}
+            with figures.connect(cache) as con:
+                for item in items:
+                    rel, previous = _write_one(cache, con, item, slug, source, attribution,
+                                               entries)
+                    done.append((rel, previous))
+            _write_index(cache, list(entries.values()))
+    except OSError as exc:
+        raise ControlCacheError(f"cannot write to the cache {cache}: "
+                                f"{exc.strerror or exc}") from None
+    return [(_info(cache, entries[rel]), previous) for rel, previous in done]
+
+
+def _write_one(cache: Path, con, item: Prepared, slug: str, source: str, attribution: str,
+               entries: dict[str, dict]) -> tuple[str, SnapshotInfo | None]:
+    day = item.date.isoformat()
+    rel = f"{slug}/{day}.geojson"
+    path = cache / rel
+    props = {"source": source, "date": day, "attribution": attribution,
+             "imported_at": _now(), "original_file_sha256": item.original_sha256}
+    doc = {"type": "FeatureCollection",
+           "features": [{"type": "Feature", "properties": props,
+                         "geometry": mapping(item.parsed.geometry)}]}
+    body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
+    previous = None
+    if path.exists():
+        old = entries.get(rel) or _entry_from_file(path, rel)
+        if old is not None:
+            previous = _info(cache, old)
+    _atomic_write(path, body)  # the commit point: the file is the truth
+    size, mtime = _stamp(path)
+    entries[rel] = {**props, "path": rel, "size": size, "mtime_ns": mtime,
+                    **(item.areas or _area_fields(item.parsed.geometry)),
+                    "original_name": item.original_name, "kind": item.parsed.kind}
+    if item.stats is not None and item.regions_sha256:
+        rows, snapshot_km2 = item.stats
+        figures.put(con, slug, day, rows,
+                    figures.stats_key(_sha256(body), item.regions_sha256), snapshot_km2)
+    else:
+        figures.forget(con, slug, day)
+    return rel, previous
+
+
 def store_snapshot(parsed: ParsedControl, *, source: str, date: dt.date,
                    attribution: str | None, original_sha256: str, original_name: str,
                    cache_dir: str | os.PathLike | None = None) -> tuple[SnapshotInfo,
                                                                         SnapshotInfo | None]:
     """Write one normalised snapshot (replacing the same source+date) and update the index."""
-    slug = slugify(source)
-    if not slug:
-        raise ControlImportError(f"source name {source!r} needs at least one letter or digit")
-    cache = control_dir(cache_dir)
-    rel = f"{slug}/{date.isoformat()}.geojson"
-    path = cache / rel
-    try:
-        with _locked(cache):
-            sweep_tmp(cache)
-            # One source, one name: "deepstatemap" and "DeepStateMap" are the same source;
-            # the spelling already in the cache (or DeepStateMap's own) is kept.
-            same = [e for e in _current_entries(cache) if e["path"].startswith(f"{slug}/")]
-            if slug == slugify(DEEPSTATE_SOURCE):
-                source = DEEPSTATE_SOURCE
-            elif same:
-                source = max(same, key=lambda e: e.get("imported_at", ""))["source"]
-            source = source.strip()
-            attribution = (attribution or "").strip() or _default_attribution(source)
-            props = {"source": source, "date": date.isoformat(), "attribution": attribution,
-                     "imported_at": _now(), "original_file_sha256": original_sha256}
-            doc = {"type": "FeatureCollection",
-                   "features": [{"type": "Feature", "properties": props,
-                                 "geometry": mapping(parsed.geometry)}]}
-            body = json.dumps(doc, separators=(",", ":")).encode("utf-8")
-            previous = None
-            if path.exists():
-                old = _entry_from_file(path, rel)
-                if old is not None:
-                    previous = _info(cache, old)
-            _atomic_write(path, body)  # the commit point: the file is the truth
-            entries = [e for e in _current_entries(cache) if e["path"] != rel]
-            size, mtime = _stamp(path)
-            entries.append({**props, "path": rel, "size": size, "mtime_ns": mtime,
-                            **_area_fields(parsed.geometry),
-                            "original_name": original_name, "kind": parsed.kind})
-            entries.sort(key=lambda e: e["path"])
-            index = {"format": 1, "generator": f"claims-atlas {__version__}",
-                     "snapshots": entries}
-            # The index is derived from the snapshot files (list_snapshots rebuilds a stale
-            # one), so failing to refresh it does not undo a committed import.
-            with contextlib.suppress(OSError):
-                _atomic_write(_index_path(cache),
-                              json.dumps(index, indent=1, ensure_ascii=False).encode("utf-8"))
-            with contextlib.suppress(OSError):
-                _stats_path(path).unlink()
-    except OSError as exc:
-        raise ControlCacheError(f"cannot write to the cache {cache}: "
-                                f"{exc.strerror or exc}") from None
-    return _info(cache, entries[[e["path"] for e in entries].index(rel)]), previous
+    (result,) = store_snapshots([Prepared(parsed, date, original_sha256, original_name)],
+                                source=source, attribution=attribution, cache_dir=cache_dir)
+    return result
 
 
 def import_bytes(raw: bytes, name: str, *, source: str, date: str | dt.date,

@@ -44,7 +44,7 @@ API (``from claims_atlas.core.control import timeline``)
     snapshot costs a dictionary look-up).
 ``series(source, regions=None, start=None, end=None, cache_dir=None) -> list[dict]``
     Occupied km² per region per snapshot date, for a chart: rows
-    ``{"date": "YYYY-MM-DD", "region": "UA-14", "russian_km2": float,
+    ``{"date": "YYYY-MM-DD", "region": "UA-14", "name": "Donetsk", "russian_km2": float,
     "russian_share": float, "area_km2": float}`` sorted by date then region; ``regions``
     limits the units (ids), ``start``/``end`` the dates (inclusive).
 
@@ -58,8 +58,17 @@ import datetime as dt
 import os
 from functools import lru_cache
 
+from claims_atlas.core.control import figures
 from claims_atlas.core.control.areas import snapshot_stats
-from claims_atlas.core.control.common import SnapshotInfo, parse_date, slugify
+from claims_atlas.core.control.common import (
+    REGIONS_GEOJSON,
+    ControlCacheError,
+    RegionsError,
+    SnapshotInfo,
+    _sha256,
+    parse_date,
+    slugify,
+)
 from claims_atlas.core.control.store import _stamp, list_snapshots
 
 CacheDir = str | os.PathLike | None
@@ -128,17 +137,41 @@ def overlay_for(source: str, date: str | dt.date, cache_dir: CacheDir = None) ->
 def series(source: str, regions: list[str] | tuple[str, ...] | None = None,
            start: str | dt.date | None = None, end: str | dt.date | None = None,
            cache_dir: CacheDir = None) -> list[dict]:
-    """Occupied km² per region per snapshot date (see module doc)."""
+    """Occupied km² per region per snapshot date (see module doc), read from the figures
+    table in one query; a date without stored figures is measured (and stored) first."""
     lo = parse_date(start) if start is not None else dt.date.min
     hi = parse_date(end) if end is not None else dt.date.max
+    infos = [i for i in _of_source(source, cache_dir) if lo <= i.date <= hi]
+    if not infos:
+        return []
     wanted = set(regions) if regions is not None else None
-    out = []
-    for info in _of_source(source, cache_dir):
-        if not lo <= info.date <= hi:
+    try:
+        regions_sha = _sha256(REGIONS_GEOJSON.read_bytes())
+    except OSError:
+        raise RegionsError(f"{REGIONS_GEOJSON}: missing (the 27 units)") from None
+    folder = infos[0].path.parent.parent
+    rows = _stored_series(folder, infos[0].slug, regions_sha, infos, regions)
+    have = {r["date"] for r in rows}
+    for info in infos:
+        if info.date.isoformat() in have:
             continue
-        for r in snapshot_stats(info).regions:
-            if wanted is None or r["region"] in wanted:
-                out.append({"date": info.date.isoformat(), "region": r["region"],
-                            "russian_km2": r["russian_km2"],
-                            "russian_share": r["russian_share"], "area_km2": r["area_km2"]})
-    return out
+        rows.extend({"date": info.date.isoformat(), "region": r["region"], "name": r["name"],
+                     "russian_km2": r["russian_km2"], "russian_share": r["russian_share"],
+                     "area_km2": r["area_km2"]}
+                    for r in snapshot_stats(info).regions
+                    if wanted is None or r["region"] in wanted)
+    return sorted(rows, key=lambda r: (r["date"], r["region"]))
+
+
+def _stored_series(folder, slug: str, regions_sha: str, infos: list[SnapshotInfo],
+                   regions) -> list[dict]:
+    dates = {i.date.isoformat() for i in infos}
+    try:
+        with figures.connect(folder) as con:
+            rows = figures.series(con, slug, regions_sha, figures.METHOD_VERSION,
+                                  min(dates), max(dates), regions)
+    except ControlCacheError:
+        return []
+    return [{"date": r["date"], "region": r["region"], "name": r["name"],
+             "russian_km2": r["russian_km2"], "russian_share": r["russian_share"],
+             "area_km2": r["area_km2"]} for r in rows if r["date"] in dates]
