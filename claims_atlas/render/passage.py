@@ -2,7 +2,7 @@
 each passage marked, the scripts that put the first one in view, and the way back.
 
 Markup comes from the autoescaping fragments (render.templating); data reaches scripts only
-as escaped JSON (`render.map.js_json`), never as markup.
+as escaped JSON (`render.js.js_json`), never as markup.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from urllib.parse import quote as urlquote
 
 from markupsafe import Markup
 
-from claims_atlas.render.map import js_json
+from claims_atlas.render.js import js_json
 from claims_atlas.render.templating import fragment
 
 DOCUMENTS_PAGE = "documents"
