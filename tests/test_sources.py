@@ -121,7 +121,7 @@ def test_report_names_what_each_item_rests_on(make_seeds):
     seeds = make_seeds({"statements/all.yaml": """\
         - id: only-state
           date: 2025-11-21
-          speaker: A
+          speakers: [the-minister]
           role: B
           quote: x
           concerns: {proposals: [plan-a]}
@@ -134,7 +134,7 @@ def test_report_names_what_each_item_rests_on(make_seeds):
               quote: x
         - id: only-copy
           date: 2025-11-22
-          speaker: A
+          speakers: [the-minister]
           role: B
           quote: y
           concerns: {proposals: [plan-a]}
@@ -147,7 +147,7 @@ def test_report_names_what_each_item_rests_on(make_seeds):
               quote: y
         - id: has-wire
           date: 2025-11-23
-          speaker: A
+          speakers: [the-minister]
           role: B
           quote: z
           concerns: {proposals: [plan-a]}
@@ -204,7 +204,7 @@ def test_cli_weak_table_hides_items_with_a_wire_or_original(make_seeds):
     strong = make_seeds({"statements/all.yaml": """\
         - id: wire-backed
           date: 2025-11-21
-          speaker: A
+          speakers: [the-minister]
           role: B
           quote: x
           concerns: {proposals: [plan-a]}
