@@ -57,8 +57,9 @@ def test_export_json_shape():
 
 def test_export_csv_one_row_per_proposal_and_region():
     text = run("export", "--format", "csv").output
-    rows = list(csv.DictReader(io.StringIO("".join(text.splitlines(True)[1:]))))
-    assert text.startswith("# Boundaries: Natural Earth")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("proposal,proposal_title,")  # the header on line 1
+    assert all(r["attribution"].startswith("Boundaries: Natural Earth") for r in rows)
     plans = {r["proposal"] for r in rows}
     assert len(plans) >= 9
     per_plan = [r for r in rows if r["proposal"] == "ukraine-peace-formula"]
@@ -97,3 +98,16 @@ def test_csv_defuses_formulas(make_seeds):
         "summary: Held part recognised.", "summary: \"=HYPERLINK('http://x')\"")})
     text = run("export", "--format", "csv", "--seeds", str(root)).output
     assert "'=HYPERLINK" in text
+
+
+def test_export_csv_round_trips_through_pandas_with_titles_not_ids():
+    import pandas as pd
+
+    text = run("export", "--format", "csv").output
+    frame = pd.read_csv(io.StringIO(text), keep_default_na=False)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(frame.columns) == list(rows[0])
+    assert len(frame) == len(rows) and len(frame.columns) >= 12
+    assert frame["region"].tolist() == [r["region"] for r in rows]
+    sources = " ".join(frame["sources"])
+    assert "seed-2025-" not in sources and "document " not in sources  # titles, not ids

@@ -29,10 +29,12 @@ def evidence_dict(ev: Evidence) -> dict:
     return out
 
 
-def evidence_line(ev: Evidence) -> str:
-    """One human line: 'Outlet (via AFP), 2025-11-21: URL' or 'document ID'."""
+def evidence_line(ev: Evidence, titles: dict[str, str] | None = None) -> str:
+    """One human line: 'Outlet (via AFP), 2025-11-21: URL', or a seeds document by its title
+    ('Title' when `titles` maps its id, else 'document ID')."""
     if ev.document:
-        return f"document {ev.document}"
+        title = (titles or {}).get(ev.document)
+        return f"“{title}”" if title else f"document {ev.document}"
     via = f" via {ev.via}" if ev.via else ""
     state = " [state media]" if ev.state_media else ""
     date = f", {ev.date.isoformat()}" if ev.date else ""
@@ -88,12 +90,15 @@ def to_json(catalog: Catalog) -> dict:
 
 
 CSV_COLUMNS = ("proposal", "proposal_title", "proposal_date", "status", "region", "region_name",
-               "part", "disposition", "disposition_label", "summary", "disputed", "sources")
+               "part", "disposition", "disposition_label", "summary", "disputed", "sources",
+               "attribution")
 
 
 def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[dict]:
-    """One row per proposal x region (x part): regions without a provision say so."""
-    rows = []
+    """One row per proposal x region (x part): regions without a provision say so. Each row
+    carries its sources (documents by title) and the data's attribution."""
+    rows, titles = [], {d.id: d.title for d in catalog.documents}
+    attribution = f"{geo.ATTRIBUTION} {CATALOG_CREDIT}"
     for p in query.proposals_by_date(catalog):
         if proposal_ids is not None and p.id not in proposal_ids:
             continue
@@ -106,13 +111,15 @@ def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[di
                     "part": s.part, "disposition": s.disposition,
                     "disposition_label": vocab.get(s.disposition).label, "summary": s.summary,
                     "disputed": bool(s.provision and s.provision.disputed),
-                    "sources": " | ".join(evidence_line(e) for e in ev)})
+                    "sources": " | ".join(evidence_line(e, titles) for e in ev),
+                    "attribution": attribution})
     return rows
 
 
 def to_csv(catalog: Catalog, proposal_ids: list[str] | None = None) -> str:
+    """Plain CSV, the header on line 1 (`CSV_COLUMNS`); provenance is in the `sources` and
+    `attribution` columns, so `pandas.read_csv` reads it as it is."""
     buf = io.StringIO()
-    buf.write(f"# {geo.ATTRIBUTION} {CATALOG_CREDIT}\n")
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in csv_rows(catalog, proposal_ids):
