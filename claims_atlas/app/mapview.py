@@ -22,6 +22,7 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+from claims_atlas.app import state
 from claims_atlas.render import map as rmap
 
 
@@ -75,7 +76,7 @@ def answered(key: str) -> bool:
 
 def answered_key(key: str) -> str:
     """The session-state flag `answered` reads (AppTest sets it to stand in for a browser)."""
-    return f"_claims_map_answered_{key}"
+    return f"{state.MAP_ANSWERED}{key}"
 
 
 def show(prepared: Prepared, state: dict, key: str, height: int,

@@ -16,7 +16,7 @@ from claims_atlas.render import map as rmap
 from claims_atlas.render import slides
 from claims_atlas.render.html import notice_html
 
-MAP_KEY, REGION_KEY = "present_map", "present_region"
+MAP_KEY, REGION_KEY = state.PRESENT_MAP, state.PRESENT_REGION
 
 
 def show(catalog: Catalog, view: state.View) -> None:

@@ -14,7 +14,7 @@ from claims_atlas.core.models import Catalog
 from claims_atlas.render.html import esc, md_escape, notice_html
 
 NEW = "__new__"
-FORM = "save_view"
+FORM = state.SAVE_VIEW
 
 
 def sidebar_form(catalog: Catalog, proposal_id: str, region_id: str | None) -> None:

@@ -69,15 +69,20 @@ def css() -> str:
         ".leaflet-container{background:#dfeaf2;font:15px/1.35 system-ui,sans-serif}",
         "path.region{stroke:#ffffff;stroke-width:1.2;fill-opacity:.92}",
         "path.region:hover{stroke:#111;stroke-width:2.5}",
+        "path:focus{outline:none}path.region:focus-visible{stroke:#000;stroke-width:4}",
+        ".leaflet-control-attribution{font-size:12px}",
         "path.region.highlight{stroke:#000;stroke-width:3.5}",
         "path.region.selected{stroke:#000;stroke-width:3;stroke-dasharray:6 3}",
         "path.neighbour{pointer-events:none}",
-        ".claims-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;"
-        "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px;color:#111}",
+        ".claims-legend{background:rgba(255,255,255,.94);padding:6px 8px;border-radius:6px;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:200px;color:#111;font-size:14px}",
+        # bottom left is Romania and Moldova: the legend covers no part of Ukraine; a
+        # narrow map (a phone) leaves the legend to the page below it
+        "@media (max-width:560px){.claims-legend{display:none}}",
         ".claims-legend b{display:block;margin-bottom:4px}",
         ".claims-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}",
         ".claims-legend svg{flex:none;border:1px solid #555}",
-        ".leaflet-tooltip{font-size:15px;max-width:340px;white-space:normal}",
+        ".leaflet-tooltip{font-size:16px;max-width:340px;white-space:normal}",
     ]
     rules += [
         "path.part{fill-opacity:0;stroke:none;pointer-events:none}",
@@ -145,7 +150,7 @@ class Behaviour(MacroElement):
   function tip(rid, line){ var d = document.createElement("div");
     text("strong", REG[rid].name, d); d.appendChild(document.createElement("br"));
     text("span", line, d); return d; }
-  var legend = L.control({position: "topleft"});
+  var legend = L.control({position: "bottomleft"});
   map.zoomControl.setPosition("bottomright");
   legend.onAdd = function(){ var d = L.DomUtil.create("div", "claims-legend");
     d.setAttribute("data-testid", "map-legend"); return d; };
@@ -155,7 +160,7 @@ class Behaviour(MacroElement):
     state.legend.forEach(function(d){ var row = document.createElement("div");
       var sw = svgEl("svg", {width: 22, height: 16});
       sw.appendChild(svgEl("rect", {width: 22, height: 16, fill: "url(#" + pattern(d) + ")"}));
-      row.appendChild(sw); text("span", V[d].label, row); box.appendChild(row); });
+      row.appendChild(sw); text("span", V[d].short, row); box.appendChild(row); });
     if (CONTROL) { var row = document.createElement("div");
       var sw = svgEl("svg", {width: 22, height: 16});
       sw.appendChild(svgEl("path", {d: "M0,8 h22", stroke: "#000", "stroke-width": 2.4,
