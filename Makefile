@@ -5,7 +5,10 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium install install-test geodata
+AXE_VERSION := 4.10.3
+AXE   := .axe/node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint bench validate chromium install install-test geodata axe
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,12 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing"; exit 1; }
 
+# axe-core (accessibility rules) for the browser tests, from the npm registry, pinned.
+$(AXE):
+	npm install --silent --no-save --no-audit --no-fund --prefix .axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
 
@@ -36,7 +45,7 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium lint
+test: install-test chromium lint axe
 	$(PY) -m pytest
 
 bench: install-test chromium

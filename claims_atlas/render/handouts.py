@@ -93,8 +93,16 @@ def scene_png(catalog: Catalog, scene: Scene, label: str = "") -> bytes:
                       geo.regions_frame(), geo.neighbours_frame())
 
 
-def deck_pdf(catalog: Catalog, deck: Briefing) -> bytes:
-    return render_pdf(deck_scenes(catalog, deck), geo.regions_frame(), geo.neighbours_frame())
+# Landscape paper at 100 px per inch: A4 (297 × 210 mm) and US Letter (11 × 8.5 in).
+PAPER = {"a4": (1169, 827), "letter": (1100, 850)}
+
+
+def deck_pdf(catalog: Catalog, deck: Briefing, paper: str | None = None) -> bytes:
+    """One PDF page per scene: 16:9 slides, or `paper` ("a4", "letter") landscape pages.
+    Raises KeyError for another paper name."""
+    size = PAPER[paper] if paper else (1920, 1080)
+    return render_pdf(deck_scenes(catalog, deck), geo.regions_frame(), geo.neighbours_frame(),
+                      size=size)
 
 
 def deck_pngs(catalog: Catalog, deck: Briefing) -> list[bytes]:

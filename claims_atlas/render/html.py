@@ -104,12 +104,14 @@ def _alpha(colour: str) -> str:
     return "rgba(26,26,26,.7)" if colour == "#1a1a1a" else "rgba(255,255,255,.75)"
 
 
-def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend") -> str:
+def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend",
+                level: int = 4) -> str:
     rows = "".join(
         f'<div class="legend-row" data-disp="{esc(d.id)}">{swatch(d.id)}'
         f'<span><b>{esc(d.label)}</b><br><small>{esc(d.definition)}</small></span></div>'
         for d in dispositions)
-    return f'<div class="legend" data-testid="legend"><h4>{esc(title)}</h4>{rows}</div>'
+    return (f'<div class="legend" data-testid="legend"><h{level}>{esc(title)}</h{level}>'
+            f'{rows}</div>')
 
 
 def proposal_header(catalog: Catalog, p: Proposal) -> str:

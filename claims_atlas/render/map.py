@@ -71,6 +71,8 @@ def css() -> str:
         "path.region:hover{stroke:#111;stroke-width:2.5}",
         "path:focus{outline:none}path.region:focus-visible{stroke:#000;stroke-width:4}",
         ".leaflet-control-attribution{font-size:12px}",
+        ".claims-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+        "white-space:nowrap;margin:-1px}",
         "path.region.highlight{stroke:#000;stroke-width:3.5}",
         "path.region.selected{stroke:#000;stroke-width:3;stroke-dasharray:6 3}",
         "path.neighbour{pointer-events:none}",
@@ -155,6 +157,13 @@ class Behaviour(MacroElement):
   legend.onAdd = function(){ var d = L.DomUtil.create("div", "claims-legend");
     d.setAttribute("data-testid", "map-legend"); return d; };
   legend.addTo(map);
+  // The frame is a document of its own: a landmark and a heading for screen readers; the
+  // page's regions table is the route to the same facts (the shapes are not tab stops).
+  (function(box){ box.setAttribute("role", "main"); box.setAttribute("aria-label",
+      "Map of Ukraine's regions; the table below the map says the same in words");
+    var h1 = document.createElement("h1"); h1.className = "claims-sr";
+    h1.textContent = "Map: what the selected proposal does with each region";
+    box.insertBefore(h1, box.firstChild); })(map.getContainer());
   function drawLegend(state){ var box = legend.getContainer(); box.textContent = "";
     text("b", state.title, box);
     state.legend.forEach(function(d){ var row = document.createElement("div");

@@ -17,9 +17,9 @@ st.markdown(
     "proposal's **status** says whether its text is leaked, reported, described by an "
     "official, official, or a stated position. Every colour and quote leads to its source; "
     "state media are marked as such.")
-st.subheader("The vocabulary")
-st.html(h.legend_html(vocab.DISPOSITIONS, "Dispositions"))
-st.subheader("Data and licences")
+st.header("The vocabulary")
+st.html(h.legend_html(vocab.DISPOSITIONS, "Dispositions", 3))
+st.header("Data and licences")
 st.html(f"<ul><li>{h.esc(geo.ATTRIBUTION)}</li><li>{h.esc(CATALOG_CREDIT)}</li>"
         "<li>Map library: Leaflet 1.9.3 (BSD-2-Clause), served by this app.</li></ul>")
 st.caption(f"{len(catalog.proposals)} proposals · {len(catalog.statements)} statements · "

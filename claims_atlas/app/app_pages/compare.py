@@ -62,7 +62,7 @@ for col, pid, key in ((m1, a, state.CMP_MAP_A), (m2, b, state.CMP_MAP_B)):
                      state=rmap.map_state(catalog, pid, highlight=[r.region for r in changed]))
 if snapshot:
     st.caption(f"Dashed line: the line of contact, {snapshots[snapshot].credit}.")
-st.html(h.legend_html(query.legend(catalog, [a, b]), "What the colours mean"))
+st.html(h.legend_html(query.legend(catalog, [a, b]), "What the colours mean", 2))
 table = h.compare_html(catalog, a, b)
 if only:
     table = table.replace('<tr class="same"', '<tr hidden class="same"')

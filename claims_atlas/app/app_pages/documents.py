@@ -34,7 +34,7 @@ via = f" via {h.esc(doc.via)}" if doc.via else ""
 state_media = ' <span class="state-media">state media</span>' if doc.state_media else ""
 translated = (f" · translated from {h.esc(doc.original_language)}"
               if doc.original_language else "")
-st.html(f'<h3>{h.esc(doc.title)}</h3><p class="meta">{h.esc(doc.outlet)}{via}{state_media} · '
+st.html(f'<h2>{h.esc(doc.title)}</h2><p class="meta">{h.esc(doc.outlet)}{via}{state_media} · '
         f'dateline {h.esc(h.fmt_date(doc.dateline))} · language {h.esc(doc.language)}'
         f'{translated}{link}</p>'
         + (f'<p class="note">{h.esc(doc.notes)}</p>' if doc.notes else ""))

@@ -202,7 +202,7 @@ with left:
                  state=rmap.map_state(catalog, proposal_id, selected=region_id),
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
-    st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
+    st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean", 2))
     credit = f" {overlay.credit}." if overlay else ""
     st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
             f'{h.esc(credit)}</p>')
