@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from claims_atlas.app import cache, mapview, state
+from claims_atlas.app import cache, mapview, state, ui
 from claims_atlas.core import briefing, control, control_view
 from claims_atlas.core.models import Briefing, Catalog, Scene
 from claims_atlas.render import map as rmap
@@ -43,6 +43,7 @@ def show(catalog: Catalog, view: state.View) -> None:
         _region(catalog, region, scene, number)
     with st.container(key="present_keys"):
         st.html(slides.KEYS_SCRIPT, unsafe_allow_javascript=True)
+        st.html(ui.FOCUSABLE_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _notices(messages: list[str]) -> None:

@@ -46,17 +46,21 @@ LAYOUT = f"""
 .stance-legend div{{display:flex;gap:8px;align-items:baseline}}
 .stance-legend dt,.stance-legend dd{{margin:0}}
 .change-lines{{margin:0 0 8px 0}}
+[data-stale="true"],[data-testid="stCaptionContainer"]{{opacity:1!important}}
 @media (max-width:640px){{
   [data-testid="stMainBlockContainer"]{{padding:3.2rem .5rem 60vh .5rem}}
   {_MAP_BOX} iframe{{height:64vh!important}}
-  .st-key-{DETAIL_PANEL}{{position:fixed;top:auto;left:0;right:0;bottom:0;max-height:52vh;
+  .st-key-{DETAIL_PANEL}{{position:fixed;top:auto;left:0;right:0;bottom:0;max-height:46vh;
     z-index:999990;border-radius:14px 14px 0 0;box-shadow:0 -6px 24px rgba(0,0,0,.35);
     overscroll-behavior:contain;padding:6px 12px}}
   small,.tag,.stance,.state-media,ul.evidence,.attribution,.status,.legend-row small,
   [data-testid="stCaptionContainer"],[data-testid="stCaptionContainer"] p,
   [data-testid="stWidgetLabel"] p,.proposal-line .proposal-meta,.proposal-line details,
   .region-panel h2 .names,[data-testid="stMarkdownContainer"] p,
-  [data-testid="stBaseButton-secondary"] p{{font-size:16px!important}}
+  [data-testid="stBaseButton-secondary"] p,[data-testid="stMain"] input,
+  [data-testid="stMain"] textarea,[data-testid="stMain"] [data-baseweb] *,
+  [data-testid="stMain"] summary *,[data-testid="stMain"] td,[data-testid="stMain"] th,
+  [data-testid="stMain"] li,[data-testid="stMain"] .stDateInput *{{font-size:16px!important}}
 }}
 """
 
@@ -69,6 +73,10 @@ if(!window.__claimsEsc){window.__claimsEsc=true;document.addEventListener('keydo
 document.querySelectorAll('iframe').forEach(function(f){try{var d=f.contentDocument;
 if(d&&!d.__claimsEsc){d.__claimsEsc=true;d.addEventListener('keydown',close,true);}}
 catch(err){}});})();</script>"""
+
+# A box that scrolls on its own is reachable by keyboard (WCAG 2.1.1): a tab stop.
+FOCUSABLE_SCRIPT = """<script>document.querySelectorAll('.st-key-present_info')
+.forEach(function(e){e.tabIndex=0;e.setAttribute('aria-label','Scene notes');});</script>"""
 
 # Enter in a date field applies the typed date (Streamlit applies it on blur).
 ENTER_SCRIPT = """<script>(function(){if(window.__claimsEnter){return;}window.__claimsEnter=true;

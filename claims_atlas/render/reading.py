@@ -55,7 +55,13 @@ _PANEL = ENV.from_string("""\
 <h2 id="region-panel-title">{{ r.name_en }} <span class="names">{{ r.name_uk }} ·
  {{ r.name_ru }}</span></h2>
 <div class="now" data-testid="region-now" data-proposal="{{ p.id }}">
-<p class="now-title">On the map: {{ p.title }}</p>{{ now }}</div>
+<p class="now-title">On the map: {{ p.title }}</p>
+{% for n in now %}
+<p class="now-line">{{ n.swatch }} {% if n.part %}{{ n.part }}: {% endif %}<b>{{ n.label }}</b>
+ — {{ n.summary }}</p>
+{% endfor %}
+{% if sources %}<details><summary>Its sources</summary>{{ sources }}</details>{% endif %}
+</div>
 <h3>What every proposal says</h3>
 <table class="detail"><tbody>
 {% for e in entries %}
@@ -82,9 +88,12 @@ def region_panel_html(catalog: Catalog, region_id: str, proposal_id: str) -> str
                       STATUS_LABELS.get(e.proposal.status, e.proposal.status),
                       Markup(h.shown_html(e.shown)))
                for e in query.region_detail(catalog, region_id)]
+    shown = query.shown_for(catalog, proposal_id, region_id)
+    now = [dict(swatch=Markup(h.swatch(s.disposition)), part=SHORT_PARTS.get(s.part, ""),
+                label=vocab.get(s.disposition).label, summary=s.summary) for s in shown]
+    sources = [e for s in shown if s.provision for e in s.provision.evidence]
     return _PANEL.render(r=catalog.region(region_id), p=catalog.proposal(proposal_id),
-                         now=Markup(h.shown_html(query.shown_for(catalog, proposal_id,
-                                                                 region_id))),
+                         now=now, sources=Markup(h.evidence_list(sources)) if sources else "",
                          entries=entries)
 
 
