@@ -28,9 +28,9 @@ except GeodataError as exc:
 state.begin_run()
 present = st.query_params.get(state.MODE) == "present"
 pages = [
-    st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=not present),
+    st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
     st.Page("app_pages/present.py", title="Present", icon=":material/slideshow:",
-            url_path="present", default=present, visibility="hidden"),
+            url_path="present", visibility="hidden"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",
             url_path="compare"),
     st.Page("app_pages/documents.py", title="Sources", icon=":material/description:",

@@ -176,6 +176,6 @@ def _exit(proposal_id: str | None) -> None:
 def sidebar_link(catalog: Catalog) -> None:
     """The explorer's way in: present the first deck, full screen."""
     if catalog.briefings:
-        st.page_link("app_pages/explore.py", label="Present a briefing",
+        st.page_link("app_pages/present.py", label="Present a briefing",
                      icon=":material/slideshow:",
                      query_params={state.MODE: "present", state.DECK: catalog.briefings[0].id})

@@ -42,6 +42,7 @@ CMP_A, CMP_B, CMP_CHANGES = "cmp_a", "cmp_b", "cmp_changes"
 DOC_PICK = "doc_pick"
 SAVE_VIEW = "save_view"  # the form's key and the prefix of its fields' keys
 DETAIL_CLOSE = "detail_close"
+TABLE_OPEN, TABLE_CSV = "regions_table_open", "regions_table_csv"
 # -- session keys: maps (the component's value) and what they opened ---------------------------
 MAP, CMP_MAP_A, CMP_MAP_B, PRESENT_MAP = "map", "cmp_map_a", "cmp_map_b", "present_map"
 PRESENT_REGION = "present_region"

@@ -117,7 +117,6 @@ mark#passage{background:#ffe066;padding:2px}
 
 def style() -> None:
     st.html(CSS)
-    st.html(ENTER_SCRIPT, unsafe_allow_javascript=True)
 
 
 def notices(messages: Sequence[str]) -> None:

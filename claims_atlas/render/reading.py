@@ -50,8 +50,8 @@ def summary_line(catalog: Catalog, p: Proposal, level: int = 1) -> str:
 
 
 _PANEL = ENV.from_string("""\
-<section class="region-panel" data-testid="region-panel" data-region="{{ r.id }}"
- aria-labelledby="region-panel-title">
+<div class="region-panel region-detail" role="region" data-testid="region-panel"
+ data-region="{{ r.id }}" aria-labelledby="region-panel-title">
 <h2 id="region-panel-title">{{ r.name_en }} <span class="names">{{ r.name_uk }} ·
  {{ r.name_ru }}</span></h2>
 <div class="now" data-testid="region-now" data-proposal="{{ p.id }}">
@@ -70,7 +70,7 @@ _PANEL = ENV.from_string("""\
  <span class="tag">on the map</span>{% endif %}<br><small>{{ e.date }} · {{ e.status }}</small>
 </th><td>{{ e.shown }}</td></tr>
 {% endfor %}
-</tbody></table></section>""")
+</tbody></table></div>""")
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ CSS = """
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]{gap:.55rem}
 .st-key-present_keys{display:none}
 .st-key-present_mapbox iframe{height:max(520px,calc(100vh - 176px))!important}
-.st-key-present_info{max-height:calc(100vh - 360px);overflow:auto}
+.st-key-present_info{max-height:calc(100vh - 390px);overflow:auto}
 .deck-top{display:flex;align-items:flex-end;justify-content:space-between;gap:24px;
   border-bottom:3px solid #000;padding-bottom:8px}
 .deck-top .deck-name{font-size:20px;font-weight:600;letter-spacing:.06em;text-transform:uppercase;

@@ -19,6 +19,9 @@ ORDER_LABELS = {"newest": "Newest first", "oldest": "Oldest first"}
 
 catalog = cache.catalog()
 view = state.read_view(catalog)
+if view.mode == "present":  # the link contract: /?mode=present&deck=...
+    st.switch_page("app_pages/present.py",
+                   query_params={k: st.query_params.get_all(k) for k in st.query_params})
 ids = [p.id for p in query.proposals_by_date(catalog)]
 snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
 dates = [s.date for s in catalog.statements] or [dt.date.today()]
@@ -130,6 +133,7 @@ if full:
                  format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
         st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
                 unsafe_allow_javascript=True)
+        st.html(ui.ENTER_SCRIPT, unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key=state.SEARCH,
                       on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
         st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
@@ -224,13 +228,16 @@ with right:
     else:
         st.header("Timeline", anchor="timeline")
 
-if full:
-    with st.expander("The map as a table: every region under this proposal, with sources"):
-        st.html(reading.regions_table_html(catalog, proposal_id))
-        st.download_button("This table (CSV)",
-                           lambda: cache.csv_text(catalog, cache.key(catalog), (proposal_id,)),
-                           file_name=f"{proposal_id}-regions.csv", mime="text/csv",
-                           on_click="ignore", key="regions_table_csv")
+if full:  # drawn when opened: a switch of proposal then sends no 40 KB table
+    table = st.expander("The map as a table: every region under this proposal, with sources",
+                        key=state.TABLE_OPEN, on_change="rerun")
+    with table:
+        if table.open:
+            st.html(reading.regions_table_html(catalog, proposal_id))
+            st.download_button("This table (CSV)", lambda: cache.csv_text(
+                catalog, cache.key(catalog), (proposal_id,)),
+                file_name=f"{proposal_id}-regions.csv", mime="text/csv", on_click="ignore",
+                key=state.TABLE_CSV)
 
 if full and snapshot:
     st.header("What this proposal would move")

@@ -1,8 +1,8 @@
 """Present mode: a deck's scenes full screen (`?mode=present&deck=<id>&scene=N`).
 
-The page is thin: app/present.py draws the scene; main.py makes this the page at `/`
-whenever the URL says `mode=present`, and hides the navigation. Once the URL no longer
-says so (Exit), the explorer takes over with the URL as it is."""
+The page is thin: app/present.py draws the scene. The map page hands a link with
+`mode=present` over to this page (/present?mode=present&...); main.py hides the navigation.
+Once the URL no longer says so (Exit), the explorer takes over with the URL as it is."""
 
 from __future__ import annotations
 
