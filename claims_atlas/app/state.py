@@ -41,6 +41,7 @@ TL_DATES, TL_SPEAKERS, TL_LIMIT, TL_FILTER, TL_MORE = (
 CMP_A, CMP_B, CMP_CHANGES = "cmp_a", "cmp_b", "cmp_changes"
 DOC_PICK = "doc_pick"
 SAVE_VIEW = "save_view"  # the form's key and the prefix of its fields' keys
+SESSION_DECK = "_claims_session_deck"  # the reader's own deck, kept for this session
 DETAIL_CLOSE = "detail_close"
 TABLE_OPEN, TABLE_CSV = "regions_table_open", "regions_table_csv"
 # -- session keys: maps (the component's value) and what they opened ---------------------------
@@ -82,6 +83,25 @@ class Timeline:
     about_selection: bool = False
 
 
+MAX_PARAM = 200  # characters: a longer value names nothing in the catalog
+MAX_SCENE_DIGITS = 6
+
+
+def shown(value: str, size: int = 60) -> str:
+    """A URL value as a notice quotes it: repr, clipped (a 10 kB value stays short)."""
+    text = value if len(value) <= size else value[: size - 1] + "…"
+    return repr(text)
+
+
+def scene_number(text: str) -> int | None:
+    """A 1-based scene number from the URL: ASCII digits only (not '²' or '٣'), at most
+    MAX_SCENE_DIGITS of them (no 4,301-digit int); None otherwise."""
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_SCENE_DIGITS:
+        return None
+    number = int(text)
+    return number if number >= 1 else None
+
+
 def _param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value.strip() if isinstance(value, str) and value.strip() else None
@@ -97,7 +117,7 @@ def read_view(catalog: Catalog) -> View:
         if catalog.proposal(proposal):
             view.proposal = proposal
         else:
-            notices.append(f"Unknown proposal {proposal!r} in the link: showing "
+            notices.append(f"Unknown proposal {shown(proposal)} in the link: showing "
                            f"{catalog.proposal(default).title if default else 'nothing'}.")
     region = _param(REGION)
     if region is not None:
@@ -105,32 +125,34 @@ def read_view(catalog: Catalog) -> View:
         if found:
             view.region = found
         else:
-            notices.append(f"Unknown region {region!r} in the link: no region selected.")
+            notices.append(f"Unknown region {shown(region)} in the link: no region selected.")
     compare = _param(COMPARE)
     if compare is not None:
         if catalog.proposal(compare):
             view.compare = compare
         else:
-            notices.append(f"Unknown proposal {compare!r} to compare with: comparison off.")
+            notices.append(f"Unknown proposal {shown(compare)} to compare with: comparison off.")
     mode = _param(MODE)
     if mode is not None:
         if mode in MODES:
             view.mode = mode
         else:
-            notices.append(f"Unknown mode {mode!r} in the link: showing the explorer.")
+            notices.append(f"Unknown mode {shown(mode)} in the link: showing the explorer.")
     view.deck = _param(DECK)
     view.control = _param(CONTROL)
     scene = _param(SCENE)
     if scene is not None:
-        if scene.isdigit() and int(scene) >= 1:
-            view.scene = int(scene)
+        number = scene_number(scene)
+        if number is not None:
+            view.scene = number
         else:
-            notices.append(f"Scene {scene!r} is not a scene number: starting at scene 1.")
+            notices.append(f"Scene {shown(scene)} is not a scene number: starting at scene 1.")
     return view
 
 
 def _region(catalog: Catalog, text: str) -> str | None:
-    return text if catalog.region(text) else next(iter(query.find_regions(catalog, text)), None)
+    return text if catalog.region(text) else next(
+        iter(query.find_regions(catalog, text[:MAX_PARAM])), None)
 
 
 def _date(name: str, notices: list[str]) -> dt.date | None:
@@ -140,7 +162,7 @@ def _date(name: str, notices: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        notices.append(f"{text!r} in the link is not a date (YYYY-MM-DD): filter off.")
+        notices.append(f"{shown(text)} in the link is not a date (YYYY-MM-DD): filter off.")
         return None
 
 
@@ -153,18 +175,18 @@ def read_timeline(catalog: Catalog, notices: list[str]) -> Timeline:
         if s in known:
             speakers.append(s)
         else:
-            notices.append(f"No statement in the catalog is by {s!r}: speaker filter dropped.")
+            notices.append(f"No statement in the catalog is by {shown(s)}: speaker filter dropped.")
     region = _param(TL_REGION)
     if region is not None and not catalog.region(region):
-        notices.append(f"Unknown region {region!r} in the timeline filter: filter off.")
+        notices.append(f"Unknown region {shown(region)} in the timeline filter: filter off.")
         region = None
     proposal = _param(TL_PROPOSAL)
     if proposal is not None and not catalog.proposal(proposal):
-        notices.append(f"Unknown proposal {proposal!r} in the timeline filter: filter off.")
+        notices.append(f"Unknown proposal {shown(proposal)} in the timeline filter: filter off.")
         proposal = None
     order = _param(TL_ORDER) or "newest"
     if order not in ORDERS:
-        notices.append(f"Unknown order {order!r}: newest first.")
+        notices.append(f"Unknown order {shown(order)}: newest first.")
         order = "newest"
     return Timeline(_date(TL_FROM, notices), _date(TL_TO, notices), tuple(speakers), region,
                     proposal, order, _param(TL_ABOUT) == "selection")

@@ -8,7 +8,8 @@ import click
 
 from claims_atlas.cli.common import load, seeds_option, write_out
 from claims_atlas.core import catalog as cat
-from claims_atlas.core import export, geo
+from claims_atlas.core import export, geo, then_now
+from claims_atlas.render import formats
 
 
 @click.command()
@@ -29,25 +30,26 @@ def validate(seeds: Path | None) -> None:
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "geojson"]), default="json",
-              show_default=True)
-@click.option("--proposal", default=None, help="Proposal id (GeoJSON; CSV: only this one).")
+@click.option("--format", "fmt", type=click.Choice([f.id for f in formats.FORMATS]),
+              default="json", show_default=True,
+              help="; ".join(f"{f.id}: {f.label} ({f.scope})" for f in formats.FORMATS))
+@click.option("--proposal", default=None,
+              help="Proposal id (per-proposal formats; CSV: only this one).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of stdout.")
 @seeds_option
 def export_cmd(fmt: str, proposal: str | None, output: Path | None, seeds: Path | None) -> None:
-    """Export the catalog as JSON, a CSV of proposal x region, or GeoJSON of one proposal."""
+    """Export the catalog, or one proposal, in one of the export formats."""
+    from claims_atlas.core.query import default_proposal_id
+    from claims_atlas.render import formats as fm
+
     catalog = load(seeds)
     if proposal is not None and catalog.proposal(proposal) is None:
         known = ", ".join(p.id for p in catalog.proposals)
         raise click.BadParameter(f"unknown proposal {proposal!r} (known: {known})",
                                  param_hint="--proposal")
-    if fmt == "json":
-        text = export.dumps(export.to_json(catalog))
-    elif fmt == "csv":
-        text = export.to_csv(catalog, [proposal] if proposal else None)
-    else:
-        from claims_atlas.core.query import default_proposal_id
-
-        text = export.dumps(export.to_geojson(catalog, proposal or default_proposal_id(catalog)))
-    write_out(text, output)
+    if fmt == "csv" and proposal:
+        write_out(export.to_csv(catalog, [proposal],
+                                control_source=then_now.default_source()), output)
+        return
+    write_out(fm.get(fmt).build(catalog, proposal or default_proposal_id(catalog), ()), output)

@@ -18,13 +18,15 @@ into the page as JSON data and reach the DOM through `textContent`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from markupsafe import escape
 
-from claims_atlas.core import geo, query, vocab
+from claims_atlas.core import control_view, geo, query, vocab
 from claims_atlas.core.models import PART_LABELS, Catalog
 
 LEAFLET_PREFIX = "/app/static/leaflet"
@@ -46,10 +48,26 @@ PATTERN_MARKS = {
 }
 
 
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def js_json(data) -> str:
-    """JSON that is safe to place inside a <script> (no '</', no line separators)."""
+    """JSON that is safe to place inside a <script> (no '</', no line separators) and inside
+    a Jinja template: branca re-parses every rendered map script as a new jinja2.Template,
+    so no brace of a string may reach it (`{#`, `{%`, `{{` would be template syntax). Braces
+    inside strings travel as \\u007b / \\u007d; the JSON's own braces never start a Jinja
+    tag (an object opens with `{"` or `{}`)."""
     text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _JSON_STRING.sub(
+        lambda m: m.group(0).replace("{", "\\u007b").replace("}", "\\u007d"), text)
+
+
+def leaflet_attribution(text: str) -> str:
+    """Plain text for Leaflet's attribution control, which sets innerHTML: HTML-escaped
+    (markupsafe), and braces as character references so the text cannot become Jinja
+    syntax in branca's template either."""
+    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def ink(colour: str) -> str:
@@ -321,33 +339,41 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
         folium.GeoJson(overlay.parts, name="parts", style_function=_part_style, control=False,
                        interactive=False).add_to(m)
     folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
-                   control=False, attribution=geo.ATTRIBUTION).add_to(m)
+                   control=False, attribution=leaflet_attribution(geo.ATTRIBUTION)).add_to(m)
     if overlay is not None:
         folium.GeoJson(overlay.line, name="line of contact", style_function=_line_style,
-                       control=False, interactive=False, attribution=overlay.credit).add_to(m)
+                       control=False, interactive=False,
+                       attribution=leaflet_attribution(overlay.credit)).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
-    states = {p.id: map_state(catalog, p.id) for p in catalog.proposals}
+    parts = control_view.parts_present(overlay.parts) if overlay is not None else None
+    states = {p.id: map_state(catalog, p.id, parts=parts) for p in catalog.proposals}
     Behaviour(names, place_payload(catalog), overlay.credit if overlay else None,
               states).add_to(m)
     return m
 
 
 def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
-              selected: str | None = None) -> dict:
-    """What the selected proposal shows, as the JSON `claimsApply` takes."""
+              selected: str | None = None, parts: dict | None = None) -> dict:
+    """What the selected proposal shows, as the JSON `claimsApply` takes. `parts`: with a
+    control snapshot, `control_view.parts_present(overlay.parts)`, so that a provision on a
+    part the snapshot does not have (Russia withdrawing from Chernihiv, 0 km² held) is not
+    drawn."""
     p = catalog.proposal(proposal_id)
     return {"proposal": proposal_id, "title": p.title if p else proposal_id,
             "highlight": list(highlight), "selected": selected,
             "legend": [d.id for d in query.legend(catalog, [proposal_id])],
             "regions": {r.id: st for r in catalog.regions
-                        if (st := _region_state(catalog, proposal_id, r.id))}}
+                        if (st := _region_state(catalog, proposal_id, r.id, parts))}}
 
 
-def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | None:
+def _region_state(catalog: Catalog, proposal_id: str, region_id: str,
+                  parts: dict | None = None) -> dict | None:
     """{"d": disposition ids, "p": [[part, id], ...] when split}; None when not addressed
     (the browser's default). The tooltip line is derived in the browser (`lineOf`), as
     query.one_line derives it here."""
     shown = query.shown_for(catalog, proposal_id, region_id)
+    if parts is not None:
+        shown = control_view.on_existing_parts(shown, parts.get(region_id, ("ukrainian_held",)))
     if all(s.provision is None for s in shown):
         return None
     out = {"d": [s.disposition for s in shown]}

@@ -44,9 +44,9 @@ def _from_url() -> None:
 if state.url_is_new():
     _from_url()
 if view.control and view.control not in snapshots:
-    view.notices.append(f"Control snapshot {view.control!r} is not in the local cache: "
-                        f"showing no line of contact (import it with `claims-atlas control "
-                        f"import`).")
+    view.notices.append(f"Control snapshot {state.shown(view.control)} is not in the local "
+                        f"cache: showing no line of contact (import it with `claims-atlas "
+                        f"control import`).")
 for name, fallback in ((state.PROPOSAL, query.default_proposal_id(catalog)),
                        (state.REGION, None), (state.CONTROL, None)):
     state.once(name, fallback)
@@ -106,19 +106,18 @@ def _write_url() -> None:
 
 
 def _downloads(proposal_id: str, region_id: str | None) -> None:
-    """CSV, GeoJSON and PNG of this view, each with its source lines."""
+    """One button per export format (render/formats.py), each with its source lines."""
+    from claims_atlas.render.formats import FORMATS
+
     key = cache.key(catalog)
-    c1, c2, c3 = st.columns(3)
+    highlight = (region_id,) if region_id else ()
     # Each file is built when asked for (a callable), not on every rerun: the GeoJSON alone
     # cost ~19 ms per switch and 52 KB per page view.
-    c1.download_button("Table (CSV)", lambda: cache.csv_text(catalog, key, None),
-                       file_name="claims-atlas.csv", mime="text/csv", on_click="ignore")
-    c2.download_button("Regions (GeoJSON)", lambda: cache.geojson_text(catalog, key, proposal_id),
-                       file_name=f"{proposal_id}.geojson", mime="application/geo+json",
-                       on_click="ignore")
-    c3.download_button("Map (PNG)", lambda: cache.map_png(catalog, key, proposal_id,
-                                                          (region_id,) if region_id else ()),
-                       file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        column.download_button(
+            fmt.label, lambda fmt=fmt: cache.export_file(catalog, key, fmt.id, proposal_id,
+                                                         highlight),
+            file_name=fmt.file_name(proposal_id), mime=fmt.media_type, on_click="ignore")
 
 
 # The map first. On a session's first view the page draws the header, the map and its
@@ -129,9 +128,9 @@ full = mapview.answered(state.MAP)
 
 if full:
     with st.sidebar:
-        st.radio("Proposal", ids, key=state.PROPOSAL,
-                 format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
-        st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+        st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
+                 format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
+        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
                 unsafe_allow_javascript=True)
         st.html(ui.ENTER_SCRIPT, unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key=state.SEARCH,
@@ -203,7 +202,9 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(reading.summary_line(catalog, proposal))
     mapview.show(cache.prepared_map(catalog, snapshot), key=state.MAP, height=620,
-                 state=rmap.map_state(catalog, proposal_id, selected=region_id),
+                 state=rmap.map_state(catalog, proposal_id, selected=region_id,
+                                      parts=control_view.parts_present(overlay.parts)
+                                      if overlay else None),
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean", 2))
@@ -243,10 +244,10 @@ if full and snapshot:
     st.header("What this proposal would move")
     info = snapshots[snapshot]
     rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
-    st.caption(f"{info.credit}. Computed per region from the snapshot, beside the estimates "
-               f"published at the time. Areas in an equal-area projection (EPSG:3035); "
-               f"contested zones count as not occupied; coastal slivers are assigned as "
-               f"described in the README.")
+    st.caption(f"{h.md_escape(info.credit)}. Computed per region from the snapshot, beside "
+               f"the estimates published at the time. Areas in an equal-area projection "
+               f"(EPSG:3035); contested zones count as not occupied; coastal slivers are "
+               f"assigned as described in the README.")
     st.dataframe(
         [{"Region": r["name"], "To Russia km²": round(r["to_russia_km2"]),
           "To Russia %": round(100 * r["to_russia_share"], 1),
