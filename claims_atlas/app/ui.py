@@ -50,8 +50,17 @@ LAYOUT = f"""
 .stance-legend dt,.stance-legend dd{{margin:0}}
 .change-lines{{margin:0 0 8px 0}}
 [data-stale="true"],[data-testid="stCaptionContainer"]{{opacity:1!important}}
+[data-testid="stHeader"]{{background:transparent;pointer-events:none}}
+[data-testid="stHeader"] *{{pointer-events:auto}}
+[data-testid="stElementContainer"]:has([data-testid="record-reach"]){{position:absolute;
+  top:.9rem;left:1.5rem;right:4rem;z-index:999991}}
+[data-testid="record-reach"]{{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
 @media (max-width:640px){{
   [data-testid="stMainBlockContainer"]{{padding:3.2rem .5rem 60vh .5rem}}
+  [data-testid="stElementContainer"]:has([data-testid="record-reach"]){{left:3.5rem;
+    top:.7rem;white-space:normal}}
+  [data-testid="record-reach"]{{white-space:normal!important;font-size:16px;
+    line-height:1.2}}
   {_MAP_BOX} iframe{{height:64vh!important}}
   .st-key-{DETAIL_PANEL}{{position:fixed;top:auto;left:0;right:0;bottom:0;max-height:46vh;
     z-index:999990;border-radius:14px 14px 0 0;box-shadow:0 -6px 24px rgba(0,0,0,.35);
