@@ -49,6 +49,7 @@ LAYOUT = f"""
 .stance-legend div{{display:flex;gap:8px;align-items:baseline}}
 .stance-legend dt,.stance-legend dd{{margin:0}}
 .change-lines{{margin:0 0 8px 0}}
+.translation{{font-style:normal;color:#333}}
 [data-stale="true"],[data-testid="stCaptionContainer"]{{opacity:1!important}}
 [data-testid="stHeader"]{{background:transparent;pointer-events:none}}
 [data-testid="stHeader"] *{{pointer-events:auto}}

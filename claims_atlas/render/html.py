@@ -53,12 +53,24 @@ def passage_href(document: str, quote_text: str) -> str:
     return f"{DOCUMENTS_PAGE}?{query_string}"
 
 
+def quoted(text: str, language: str | None, translation: str | None) -> str:
+    """“Original” (marked with its language), and beside it the project's English
+    translation, said to be ours, when the catalog gives one."""
+    lang = f' lang="{esc(language)}"' if language and language != "en" else ""
+    out = f'<span class="original"{lang}>“{esc(text)}”</span>'
+    if translation:
+        out += (f' <span class="translation" lang="en">(our translation: '
+                f'“{esc(translation)}”)</span>')
+    return out
+
+
 def evidence_html(ev: Evidence) -> str:
     """A source line with its link: a seeds document passage or an outside page."""
     if ev.document:
         link = (f'<a href="{esc(passage_href(ev.document, ev.quote))}" target="_self">'
                 f'source passage</a>')
-        return f'<span class="ev">“{esc(ev.quote)}” — {link} ({esc(ev.document)})</span>'
+        # the document's page shows its title; its catalog id is for maintainers only
+        return f'<span class="ev">{quoted(ev.quote, ev.language, ev.translation)} — {link}</span>'
     url = safe_url(ev.url)
     outlet = esc(ev.outlet or "source")
     via = f" via {esc(ev.via)}" if ev.via else ""
@@ -67,7 +79,8 @@ def evidence_html(ev: Evidence) -> str:
     anchor = (f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{outlet}</a>'
               if url else outlet)
     note = f' <span class="note">({esc(ev.note)})</span>' if ev.note else ""
-    return f'<span class="ev">“{esc(ev.quote)}” — {anchor}{via}{state}{when}{note}</span>'
+    return (f'<span class="ev">{quoted(ev.quote, ev.language, ev.translation)} — {anchor}{via}'
+            f'{state}{when}{note}</span>')
 
 
 def evidence_list(evidence: Iterable[Evidence]) -> str:
@@ -129,7 +142,9 @@ def proposal_header(catalog: Catalog, p: Proposal) -> str:
 
 
 def statement_html(catalog: Catalog, s: Statement) -> str:
-    words = (f'<blockquote class="quote">“{esc(s.quote)}”</blockquote>' if s.quote is not None
+    language = next((e.language for e in s.evidence if e.language), None)
+    words = (f'<blockquote class="quote">{quoted(s.quote, language, s.translation)}</blockquote>'
+             if s.quote is not None
              else f'<p class="paraphrase"><span class="tag">paraphrase</span> '
                   f'{esc(s.paraphrase)}</p>')
     note = f' <span class="note">({esc(s.date_note)})</span>' if s.date_note else ""

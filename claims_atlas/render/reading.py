@@ -162,7 +162,10 @@ def changes(catalog: Catalog, a: str, b: str) -> list[Change]:
         if not row.changed:
             continue
         before, after = _by_part(row.a), _by_part(row.b)
-        for part in dict.fromkeys([*before, *after]):
+        parts = list(dict.fromkeys([*before, *after]))
+        if len(parts) > 1 and "whole" in parts:  # one side splits the region: its parts say
+            parts.remove("whole")                # it all, "whole" stands in for the other
+        for part in parts:
             old = before.get(part, before.get("whole", vocab.NOT_ADDRESSED))
             new = after.get(part, after.get("whole", vocab.NOT_ADDRESSED))
             if old != new:
