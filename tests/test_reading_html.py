@@ -97,3 +97,16 @@ def test_stance_legend_names_every_stance():
 
     out = reading.stance_legend_html()
     assert all(f"stance-{s}" in out for s in STANCES)
+
+
+def test_handouts_and_slides_name_documents_by_title():
+    from claims_atlas.render import handouts, slides
+
+    catalog = shipped()
+    pid = next(p.id for p in catalog.proposals
+               if any(e.document for e in query.proposal_evidence(catalog, p.id)))
+    titles = {d.title for d in catalog.documents}
+    for text in (" ".join(handouts._sources(catalog, pid)),
+                 html.unescape(slides.sources_html(catalog, pid))):
+        assert "document seed-" not in text and "seed-20" not in text
+        assert any(t in text for t in titles) or " more" in text

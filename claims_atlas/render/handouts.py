@@ -14,9 +14,9 @@ from claims_atlas.render.static_map import MapScene, render_pdf, render_png, ren
 MAX_SOURCES = 4
 
 
-def _short(ev) -> str:
-    if ev.document:
-        return f"document {ev.document}"
+def _short(ev, titles: dict[str, str]) -> str:
+    if ev.document:  # by its title: the catalog id is for maintainers
+        return f"“{titles.get(ev.document, 'a source document')}”"
     host = (urlparse(ev.url or "").hostname or "").removeprefix("www.")
     state = " [state media]" if ev.state_media else ""
     date = f", {fmt_date(ev.date)}" if ev.date else ""
@@ -24,7 +24,9 @@ def _short(ev) -> str:
 
 
 def _sources(catalog: Catalog, proposal_id: str) -> list[str]:
-    seen = list(dict.fromkeys(_short(ev) for ev in query.proposal_evidence(catalog, proposal_id)))
+    titles = {d.id: d.title for d in catalog.documents}
+    seen = list(dict.fromkeys(_short(ev, titles)
+                              for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     out = seen[:MAX_SOURCES] + ([f"… and {more} more sources in the catalog"] if more > 0 else [])
     return ["Sources: " + "; ".join(out)]

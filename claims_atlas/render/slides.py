@@ -227,16 +227,17 @@ def legend_panel_html(catalog: Catalog, proposal_id: str) -> str:
             f'<h2>What the colours mean</h2>{legend}</div>')
 
 
-def _outlet(ev) -> str:
-    if ev.document:
-        return f"document {ev.document}"
+def _outlet(ev, titles: dict[str, str]) -> str:
+    if ev.document:  # by its title: the catalog id is for maintainers
+        return f"“{titles.get(ev.document, 'a source document')}”"
     host = (urlparse(ev.url or "").hostname or "").removeprefix("www.")
     return f"{ev.outlet or host}{' [state media]' if ev.state_media else ''}"
 
 
 def sources_html(catalog: Catalog, proposal_id: str) -> str:
     """The outlets the proposal's map rests on (the first few), for the foot of the panel."""
-    seen = list(dict.fromkeys(_outlet(ev)
+    titles = {d.id: d.title for d in catalog.documents}
+    seen = list(dict.fromkeys(_outlet(ev, titles)
                               for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     tail = f" and {more} more" if more > 0 else ""
