@@ -12,9 +12,11 @@ from claims_atlas.app import state
 from claims_atlas.core import query
 from claims_atlas.core.models import Problem
 from claims_atlas.render import map as rmap
-from claims_atlas.render.html import esc, notice_html
+from claims_atlas.render.html import notice_html
+from claims_atlas.render.templating import fragment
 
 DETAIL_PANEL = "detail_panel"  # the region panel's container: st-key-detail_panel
+CHANGES_ONLY = "compare_changes_only"  # the compare table's container when only changes show
 _MAP_BOX = f".st-key-{rmap.BOX_PREFIX}{state.MAP}"
 
 # The map first: the page's own chrome shrinks, the map takes the screen's height, the
@@ -49,6 +51,7 @@ LAYOUT = f"""
 .stance-legend div{{display:flex;gap:8px;align-items:baseline}}
 .stance-legend dt,.stance-legend dd{{margin:0}}
 .change-lines{{margin:0 0 8px 0}}
+.st-key-{CHANGES_ONLY} tr.same{{display:none}}
 .translation{{font-style:normal;color:#333}}
 [data-stale="true"],[data-testid="stCaptionContainer"]{{opacity:1!important}}
 [data-testid="stHeader"]{{background:transparent;pointer-events:none}}
@@ -134,8 +137,8 @@ def style() -> None:
 
 def record_reach(catalog) -> None:
     """One line under the page title: how far the record reaches (computed from the catalog)."""
-    st.html(f'<p class="attribution" data-testid="record-reach">'
-            f'{esc(query.record_reach_text(catalog))}</p>')
+    st.html(fragment("paragraph", query.record_reach_text(catalog), "attribution",
+                     "record-reach"))
 
 
 def notices(messages: Sequence[str]) -> None:
@@ -157,9 +160,7 @@ def catalog_error(problems: Sequence[Problem]) -> None:
     from claims_atlas.core.catalog import seeds_dir
 
     st.error(f"The catalog has {len(problems)} problem(s); fix them and reload the page.")
-    lines = "".join(f"<li><code>{esc(hide_root(str(p), seeds_dir()))}</code></li>"
-                    for p in problems)
-    st.html(f'<ul class="catalog-errors" data-testid="catalog-errors">{lines}</ul>')
+    st.html(fragment("problems", [hide_root(str(p), seeds_dir()) for p in problems]))
 
 
 def catalog_status(status, sidebar: bool = True) -> None:

@@ -61,9 +61,7 @@ for col, pid, key in ((m1, a, state.CMP_MAP_A), (m2, b, state.CMP_MAP_B)):
         mapview.show(cache.prepared_map(catalog, snapshot, height=480), key=key, height=480,
                      state=rmap.map_state(catalog, pid, highlight=[r.region for r in changed]))
 if snapshot:
-    st.caption(f"Dashed line: the line of contact, {snapshots[snapshot].credit}.")
+    st.caption(f"Dashed line: the line of contact, {h.md_escape(snapshots[snapshot].credit)}.")
 st.html(h.legend_html(query.legend(catalog, [a, b]), "What the colours mean", 2))
-table = h.compare_html(catalog, a, b)
-if only:
-    table = table.replace('<tr class="same"', '<tr hidden class="same"')
-st.html(table)
+with st.container(key=ui.CHANGES_ONLY if only else None):  # CSS hides unchanged rows
+    st.html(h.compare_html(catalog, a, b))

@@ -13,6 +13,7 @@ from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
 from claims_atlas.render import reading
+from claims_atlas.render.templating import fragment
 
 TIMELINE_PAGE = 60  # statements drawn at once: 5,000 in one block cost seconds in the browser
 ORDER_LABELS = {"newest": "Newest first", "oldest": "Oldest first"}
@@ -209,8 +210,7 @@ with left:
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean", 2))
     credit = f" {overlay.credit}." if overlay else ""
-    st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
-            f'{h.esc(credit)}</p>')
+    st.html(fragment("paragraph", f"{geo.ATTRIBUTION} {CATALOG_CREDIT}{credit}", "attribution"))
     if full:
         _downloads(proposal_id, region_id)
 
