@@ -241,7 +241,7 @@ if full:  # drawn when opened: a switch of proposal then sends no 40 KB table
                 key=state.TABLE_CSV)
 
 if full and snapshot:
-    st.header("What this proposal would move")
+    st.subheader("What this proposal would move")
     info = snapshots[snapshot]
     rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
     st.caption(f"{h.md_escape(info.credit)}. Computed per region from the snapshot, beside "
