@@ -105,6 +105,8 @@ def test_map_and_region_panel_lie_on_the_first_screen(open_at, app_url, size):
     else:
         assert box["width"] >= 0.9 * width and box["y"] < height / 3  # map first, full width
     assert regions_inside_frame(frame) == []  # all of Ukraine, Crimea included
+    assert frame.evaluate("""() => document.querySelector('.leaflet-container')
+      .getBoundingClientRect().height >= innerHeight - 2""")  # the map fills its frame
     region = page.frame_locator(FRAME).first.locator("path.region-UA-23")
     region.tap() if size == PHONE else region.click()
     page.wait_for_url(re.compile(r"region=UA-23"))

@@ -89,6 +89,8 @@ def css() -> str:
         "path.region:hover{stroke:#111;stroke-width:2.5}",
         "path:focus{outline:none}path.region:focus-visible{stroke:#000;stroke-width:4}",
         ".leaflet-control-attribution{font-size:12px}",
+        # the page sizes the frame to the screen (app/ui.py); the map fills the frame
+        "#map_div{height:100vh!important}",
         ".claims-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
         "white-space:nowrap;margin:-1px}",
         "path.region.highlight{stroke:#000;stroke-width:3.5}",
