@@ -1,7 +1,8 @@
 """The one place that names session and URL state.
 
 The URL names the view: the page (its path), `proposal`, `region`, `compare`, `control`,
-`mode`, `deck`, `scene`, `doc`, `quote` and the timeline's filters and order (`tl_*`).
+`date`, `mode`, `deck`, `scene`, `doc`, `quote` and the timeline's filters and order
+(`tl_*`).
 Unknown values fall back to the default with a visible notice, never an exception.
 
 Who wins, the URL or the widgets? The URL, whenever it is not the one this session last
@@ -31,6 +32,11 @@ DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
 TL_FROM, TL_TO, TL_SPEAKER, TL_REGION = "tl_from", "tl_to", "tl_speaker", "tl_region"
 TL_PROPOSAL, TL_ORDER, TL_ABOUT = "tl_proposal", "tl_order", "tl_about"
 CHANGES_ONLY = "changes"
+DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, proposals)
+# The date control's widgets (app/datebar.py): slider, step buttons, play, and play's clock.
+DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
+DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
+DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
 MODES = ("explore", "present")
 ORDERS = ("newest", "oldest")
 
@@ -54,7 +60,7 @@ _LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
 _WRITTEN = "_claims_url_written"
 
 # Values kept across pages (see the module's docstring).
-KEPT = (PROPOSAL, REGION, CONTROL, TL_DATES, TL_SPEAKERS, TL_REGION, TL_PROPOSAL, TL_ORDER,
+KEPT = (PROPOSAL, REGION, CONTROL, DATE, TL_DATES, TL_SPEAKERS, TL_REGION, TL_PROPOSAL, TL_ORDER,
         TL_ABOUT, CMP_A, CMP_B, CMP_CHANGES)
 
 
@@ -67,6 +73,7 @@ class View:
     deck: str | None = None
     scene: int = 1
     control: str | None = None
+    date: str | None = None  # YYYY-MM-DD
     notices: list[str] = field(default_factory=list)
 
 
@@ -140,6 +147,15 @@ def read_view(catalog: Catalog) -> View:
             notices.append(f"Unknown mode {shown(mode)} in the link: showing the explorer.")
     view.deck = _param(DECK)
     view.control = _param(CONTROL)
+    date = _param(DATE)
+    if date is not None:
+        try:
+            view.date = dt.date.fromisoformat(date).isoformat() if len(date) == 10 else None
+        except ValueError:
+            view.date = None
+        if view.date is None:
+            notices.append(f"Date {shown(date)} in the link is not YYYY-MM-DD: showing the "
+                           f"latest line of contact chosen.")
     scene = _param(SCENE)
     if scene is not None:
         number = scene_number(scene)

@@ -58,8 +58,9 @@ m1, m2 = st.columns(2)
 for col, pid, key in ((m1, a, state.CMP_MAP_A), (m2, b, state.CMP_MAP_B)):
     with col:
         st.html(reading.summary_line(catalog, catalog.proposal(pid), level=2))
-        mapview.show(cache.prepared_map(catalog, snapshot, height=480), key=key, height=480,
-                     state=rmap.map_state(catalog, pid, highlight=[r.region for r in changed]))
+        mapview.show(cache.prepared_map(catalog, height=480), key=key, height=480,
+                     state=rmap.map_state(catalog, pid, highlight=[r.region for r in changed]),
+                     overlay=cache.overlay_payload(snapshots[snapshot] if snapshot else None))
 if snapshot:
     st.caption(f"Dashed line: the line of contact, {h.md_escape(snapshots[snapshot].credit)}.")
 st.html(h.legend_html(query.legend(catalog, [a, b]), "What the colours mean", 2))

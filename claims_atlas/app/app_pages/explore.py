@@ -7,9 +7,10 @@ import datetime as dt
 
 import streamlit as st
 
-from claims_atlas.app import cache, mapview, present, save_view, state, ui
+from claims_atlas.app import cache, datebar, mapview, present, save_view, state, ui
 from claims_atlas.core import control_view, geo, query
 from claims_atlas.core.export import CATALOG_CREDIT
+from claims_atlas.render import dates as rdates
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
 from claims_atlas.render import reading
@@ -40,6 +41,7 @@ def _from_url() -> None:
         state.TL_SPEAKERS: list(t.speakers), state.TL_REGION: t.region,
         state.TL_PROPOSAL: t.proposal, state.TL_ORDER: ORDER_LABELS[t.order],
         state.TL_ABOUT: t.about_selection})
+    st.session_state.pop(state.DATE, None)  # datebar.reconcile reads the link's date again
 
 
 if state.url_is_new():
@@ -58,6 +60,7 @@ if st.session_state[state.REGION] is not None and not catalog.region(
     st.session_state[state.REGION] = None
 if st.session_state[state.CONTROL] not in (None, *snapshots):
     st.session_state[state.CONTROL] = None
+datebar.reconcile(view, snapshots)  # `date=`: the nearest earlier snapshot stands for it
 
 
 def _region_from_map() -> None:
@@ -100,9 +103,11 @@ def _timeline_view() -> state.Timeline:
 
 def _write_url() -> None:
     """The whole view in the URL, in one step."""
+    as_of = datebar.as_of()
     state.write_url(proposal=st.session_state[state.PROPOSAL],
                     region=st.session_state[state.REGION], compare=None,
                     control=st.session_state[state.CONTROL],
+                    date=as_of.isoformat() if as_of else None,
                     **state.timeline_params(_timeline_view()))
 
 
@@ -131,7 +136,8 @@ if full:
     with st.sidebar:
         st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
                  format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
-        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
+        st.html(h.picker_script({h.no_autolink(query.picker_label(catalog.proposal(p))): p
+                                  for p in ids}),
                 unsafe_allow_javascript=True)
         st.html(ui.ENTER_SCRIPT, unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key=state.SEARCH,
@@ -153,8 +159,9 @@ proposal = catalog.proposal(proposal_id)
 if full:
     _write_url()
 else:  # the timeline's filters are drawn on the next run: keep the link's as they are
-    state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot)
-overlay = cache.overlay(snapshots[snapshot]) if snapshot else None  # credit, cached
+    state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot,
+                    date=datebar.as_of().isoformat() if datebar.as_of() else None)
+as_of = datebar.as_of()
 ui.notices(state.link_notices(view.notices))
 search = st.session_state.get(state.SEARCH, "")
 if search and not query.find_regions(catalog, search):
@@ -193,6 +200,9 @@ def timeline() -> None:
     limit = st.session_state[state.TL_LIMIT]
     st.caption(f"{len(shown)} of {len(catalog.statements)} statements"
                + (f" · showing the first {limit}" if len(shown) > limit else ""))
+    after = rdates.count_after(shown[:limit], datebar.as_of())
+    if after:  # said after the page's date: marked by a small rule, the list unchanged
+        st.html(rdates.after_marks_html(datebar.as_of(), after, f.newest_first))
     st.html(h.timeline_html(catalog, shown[:limit]))
     if len(shown) > limit:
         st.button(f"Show {min(TIMELINE_PAGE, len(shown) - limit)} more", key=state.TL_MORE,
@@ -202,14 +212,24 @@ def timeline() -> None:
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(reading.summary_line(catalog, proposal))
-    mapview.show(cache.prepared_map(catalog, snapshot), key=state.MAP, height=620,
+    with st.container():  # always there, so the map after it keeps its place (and frame)
+        if rdates.not_yet(proposal, as_of):
+            st.html(rdates.not_yet_html(proposal, as_of))
+    date_slot = st.container()  # over the map, filled after it: the map's message goes first
+    mapview.show(cache.prepared_map(catalog), key=state.MAP, height=620,
                  state=rmap.map_state(catalog, proposal_id, selected=region_id,
-                                      parts=control_view.parts_present(overlay.parts)
-                                      if overlay else None),
+                                      as_of=as_of.isoformat() if as_of else None,
+                                      parts=control_view.parts_present(
+                                          cache.overlay(snapshots[snapshot]).parts)
+                                      if snapshot else None),
+                 overlay=cache.overlay_payload(snapshots[snapshot] if snapshot else None),
+                 nearby=[cache.overlay_payload(i) for i in datebar.neighbours(snapshots)],
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean", 2))
-    credit = f" {overlay.credit}." if overlay else ""
+    with date_slot:
+        datebar.show(snapshots)
+    credit = f" {snapshots[snapshot].credit}." if snapshot else ""
     st.html(fragment("paragraph", f"{geo.ATTRIBUTION} {CATALOG_CREDIT}{credit}", "attribution"))
     if full:
         _downloads(proposal_id, region_id)
@@ -244,10 +264,11 @@ if full and snapshot:
     st.subheader("What this proposal would move")
     info = snapshots[snapshot]
     rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
-    st.caption(f"{h.md_escape(info.credit)}. Computed per region from the snapshot, beside "
-               f"the estimates published at the time. Areas in an equal-area projection "
-               f"(EPSG:3035); contested zones count as not occupied; coastal slivers are "
-               f"assigned as described in the README.")
+    st.caption(f"{h.md_escape(rdates.date_caption(info.date, as_of or info.date, info.credit))}"
+               f" Computed per region from the snapshot, beside the estimates published at "
+               f"the time. Areas in an equal-area projection (EPSG:3035); contested zones "
+               f"count as not occupied; coastal slivers are assigned as described in the "
+               f"README.")
     st.dataframe(
         [{"Region": r["name"], "To Russia km²": round(r["to_russia_km2"]),
           "To Russia %": round(100 * r["to_russia_share"], 1),
