@@ -76,8 +76,10 @@ def _map(catalog: Catalog, deck: Briefing, number: int, scene: Scene,
              if overlay_key else None)
     state = rmap.map_state(catalog, scene.proposal, highlight=scene.regions, selected=region,
                            parts=parts)
-    mapview.show(cache.prepared_map(catalog, overlay_key, height=slides.MAP_HEIGHT),
+    mapview.show(cache.prepared_map(catalog, height=slides.MAP_HEIGHT),
                  state=state, key=MAP_KEY, height=slides.MAP_HEIGHT,
+                 overlay=cache.overlay_payload(control_view.find(overlay_key))
+                 if overlay_key else None,
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=lambda: _region_from_map(catalog, deck.id, number))
 

@@ -7,6 +7,7 @@ are the only markup the app shows with `st.html`. No HTML is assembled by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote as urlquote
 from urllib.parse import urlencode, urlparse
@@ -21,7 +22,8 @@ from claims_atlas.core.models import (
     Proposal,
     Statement,
 )
-from claims_atlas.render.map import ink, js_json
+from claims_atlas.render import js
+from claims_atlas.render.map import ink
 from claims_atlas.render.templating import fragment
 
 DOCUMENTS_PAGE = "documents"
@@ -172,28 +174,29 @@ def find_passage(text: str, quote_text: str, normalise) -> tuple[int, int] | Non
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+# GFM turns URLs, www. names and e-mail addresses in the rendered text into live links
+# (after escapes are read): a word joiner (U+2060, invisible) breaks each pattern.
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=@)")
+
+
+def no_autolink(text: str) -> str:
+    """`text` with an invisible word joiner where GFM would start an autolink."""
+    return _AUTOLINK.sub("\u2060", text)
 
 
 def md_escape(text: object) -> str:
     """Catalog text made literal for places Streamlit renders as Markdown (radio labels,
-    captions): every Markdown-special character is backslash-escaped."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    captions): every Markdown-special character is backslash-escaped, and a URL, www.
+    name or e-mail address is kept from becoming a live link (no_autolink)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in no_autolink(str(text)))
 
 
 def picker_script(titles: dict[str, str]) -> str:
     """A script for the page: when a proposal is picked in the sidebar radio, re-colour the
     map at once (all proposals' dispositions are already in the map); the Streamlit rerun
     that follows confirms it. `titles` maps each option's visible text to its proposal id;
-    it travels as escaped JSON data."""
-    return ("<script>(function(){window.__claimsPickerIds=" + js_json(titles) + ";"
-            "if(window.__claimsPicker){return;}window.__claimsPicker=true;"
-            "function onPick(e){var t=e.target;var label=t&&t.closest&&t.closest('label');"
-            "if(!label||!label.closest('[data-testid=\"stSidebar\"] [data-testid=\"stRadio\"]'))"
-            "{return;}var pid=window.__claimsPickerIds[label.innerText.trim()];if(!pid){return;}"
-            "var f=document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
-            "var w=f&&f.contentWindow;if(w&&w.claimsApplyId){w.claimsApplyId(pid);}}"
-            "document.addEventListener('click',onPick,true);"
-            "document.addEventListener('change',onPick,true);})();</script>")
+    it travels as escaped JSON data (render/js/picker.js)."""
+    return js.script(("picker.js",), "picker", titles)
 
 
 def notice_html(messages: Iterable[str]) -> Markup:
