@@ -5,7 +5,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium install install-test geodata
+.PHONY: run test lint bench validate chromium nodejs install install-test geodata
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing"; exit 1; }
 
+# node --check on the map's JavaScript (tests/test_js.py): Debian's nodejs if node is missing.
+nodejs:
+	@command -v node >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+	@command -v node >/dev/null 2>&1 || { echo "node is missing"; exit 1; }
+
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
 
@@ -36,7 +42,7 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium lint
+test: install-test chromium nodejs lint
 	$(PY) -m pytest
 
 bench: install-test chromium

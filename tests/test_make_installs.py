@@ -1,6 +1,7 @@
 """`make test` installs what its tests run (issue 10 §6): every program a test or the app
-starts is Python from the venv (sys.executable, the venv's console scripts) or Debian's
-Chromium, which the Makefile's `chromium` target installs before pytest runs."""
+starts is Python from the venv (sys.executable, the venv's console scripts), Debian's
+Chromium or Debian's nodejs, which the Makefile's `chromium` and `nodejs` targets install
+before pytest runs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from claims_atlas import PACKAGE_DIR, REPO_ROOT
 
 CALLS = {"run", "Popen", "check_output", "check_call", "call", "execv", "execve", "execvp",
          "which"}
-INSTALLED = {"chromium", "/usr/bin/chromium"}  # make chromium (apt), before pytest
+INSTALLED = {"chromium", "/usr/bin/chromium",  # make chromium (apt), before pytest
+             "node", "nodejs"}  # make nodejs (apt): node --check on render/js (test_js.py)
 
 
 def programs() -> dict[str, str]:
@@ -42,6 +44,8 @@ def test_make_test_installs_the_test_extras_and_chromium():
     makefile = (REPO_ROOT / "Makefile").read_text()
     assert re.search(r"^test: .*install-test.*chromium", makefile, re.M)
     assert "apt-get install -y -qq chromium" in makefile
+    assert re.search(r"^test: .*nodejs", makefile, re.M)
+    assert "apt-get install -y -qq nodejs" in makefile
     extras = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]["test"]
     names = {re.split(r"[=<>]", e)[0].lower() for e in extras}

@@ -151,23 +151,36 @@ def moved_rows(_catalog: Catalog, key: tuple, proposal_id: str, snapshot: str) -
     return control_view.moved_rows(_catalog, proposal_id, control_view.find(snapshot))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overlay_payload(key: str, stamp: tuple) -> dict:
+    from claims_atlas.render import map as rmap
+
+    return rmap.overlay_payload(_overlay(key, stamp))
+
+
+def overlay_payload(info) -> dict | None:
+    """What the browser gets of a snapshot (render.map.overlay_payload), once per process;
+    None for None."""
+    if info is None:
+        return None
+    from claims_atlas.core import control_view
+
+    stat = info.path.stat()
+    return _overlay_payload(control_view.snapshot_key(info), (stat.st_size, stat.st_mtime_ns))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _prepared_map(seeds: str, fingerprint: tuple, overlay_key: str | None, height: int):
+def _prepared_map(seeds: str, fingerprint: tuple, height: int):
     from claims_atlas.app import mapview
     from claims_atlas.render import map as rmap
 
-    snapshot = None
-    if overlay_key is not None:
-        from claims_atlas.core import control_view
-
-        snapshot = overlay(control_view.find(overlay_key))
-    return mapview.prepare(rmap.base_map(catalog(), height=height, overlay=snapshot))
+    return mapview.prepare(rmap.base_map(catalog(), height=height))
 
 
-def prepared_map(c: Catalog, overlay_key: str | None = None, height: int = 620):
-    """The rendered base map (folium's work done once per catalog, snapshot and height)."""
-    return _prepared_map(c.seeds_dir, cat.catalog_fingerprint(c.seeds_dir), overlay_key,
-                         height)
+def prepared_map(c: Catalog, height: int = 620):
+    """The rendered base map (folium's work done once per catalog and height); the control
+    snapshot travels beside it (overlay_payload)."""
+    return _prepared_map(c.seeds_dir, cat.catalog_fingerprint(c.seeds_dir), height)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

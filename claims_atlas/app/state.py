@@ -1,11 +1,12 @@
 """The one place that names session and URL state.
 
-The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`); unknown
-values fall back to the default with a visible notice, never an exception.
+The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`, `control`,
+`date`); unknown values fall back to the default with a visible notice, never an exception.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -15,6 +16,11 @@ from claims_atlas.core.models import Catalog
 
 PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
 DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
+DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, proposals)
+# The date control's widgets (app/datebar.py): slider, step buttons, play, and play's clock.
+DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
+DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
+DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
 MODES = ("explore", "present")
 _READ = "_claims_url_read"
 _LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
@@ -29,6 +35,7 @@ class View:
     deck: str | None = None
     scene: int = 1
     control: str | None = None
+    date: str | None = None  # YYYY-MM-DD
     notices: list[str] = field(default_factory=list)
 
 
@@ -90,6 +97,15 @@ def read_view(catalog: Catalog) -> View:
             notices.append(f"Unknown mode {shown(mode)} in the link: showing the explorer.")
     view.deck = _param(DECK)
     view.control = _param(CONTROL)
+    date = _param(DATE)
+    if date is not None:
+        try:
+            view.date = dt.date.fromisoformat(date).isoformat() if len(date) == 10 else None
+        except ValueError:
+            view.date = None
+        if view.date is None:
+            notices.append(f"Date {date!r} in the link is not YYYY-MM-DD: showing the latest "
+                           f"line of contact chosen.")
     scene = _param(SCENE)
     if scene is not None:
         number = scene_number(scene)

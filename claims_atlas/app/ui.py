@@ -16,6 +16,8 @@ from claims_atlas.render.templating import fragment
 
 # The map's page script (render.map.page_script) sits in an element of its own: no gap for it.
 _MAP_SCRIPT_HIDDEN = (f'[class*="st-key-{rmap.BOX_PREFIX}"] [data-testid="stElementContainer"]'
+                      ':has(> [data-testid="stHtml"]){display:none}\n'
+                      '.st-key-datebar [data-testid="stElementContainer"]'
                       ':has(> [data-testid="stHtml"]){display:none}\n')
 
 CSS = "\n<style>\n" + _MAP_SCRIPT_HIDDEN + """.timeline{list-style:none;padding-left:0;margin:0}
@@ -40,6 +42,8 @@ table.compare tr.changed{background:#fff6d5}
 mark#passage{background:#ffe066;padding:2px}
 .document-text{white-space:pre-wrap;font-family:Georgia,serif;line-height:1.5}
 .attribution{font-size:.8em;color:#444}
+.after-note,.not-yet{font-weight:600;color:#5c4800;margin:0 0 6px 0}
+.not-yet{background:#fff3b0;border:1px solid #8a6d00;border-radius:4px;padding:2px 8px}
 </style>
 """
 

@@ -65,7 +65,12 @@ def streamlit_flags(host: str, extra_hosts: tuple[str, ...] = ()) -> list[str]:
              # in memory that full collection (~70 ms for 5,000 statements) sat between a
              # timeline filter's last element and "run finished". Python's own generational
              # GC still runs; bench/README.md reports the server's memory under load.
-             "--runner.postScriptGC", "false"]
+             "--runner.postScriptGC", "false",
+             # Streamlit resends every element on every rerun unless the browser holds it
+             # already (its message cache); by default only elements of 10 KB or more are
+             # cached. At 400 bytes a date step or a proposal switch sends what changed, not
+             # the page's unchanged header, legend and sidebar again (bench/date_steps.py).
+             "--global.minCachedMessageSize", "400"]
     for name in allowed_hosts(host, extra_hosts):
         flags += ["--server.allowedHosts", name]
     return flags
