@@ -5,7 +5,10 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium nodejs install install-test geodata
+AXE_VERSION := 4.10.3
+AXE   := .axe/node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint bench validate chromium nodejs install install-test geodata axe
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,14 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing"; exit 1; }
 
+# axe-core (accessibility rules) for the browser tests, from the npm registry, pinned.
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-save --no-audit --no-fund --prefix .axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 # node --check on the map's JavaScript (tests/test_js.py): Debian's nodejs if node is missing.
 nodejs:
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && \
@@ -42,7 +53,7 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium nodejs lint
+test: install-test chromium nodejs lint axe
 	$(PY) -m pytest
 
 bench: install-test chromium
