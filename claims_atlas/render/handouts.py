@@ -41,6 +41,8 @@ def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, st
     source has no snapshot on or before the date."""
     if control_key is None:
         return None, {}, None, None
+    import shapely
+
     from claims_atlas.core import control, control_view
     from claims_atlas.core.control import timeline
 
@@ -51,15 +53,19 @@ def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, st
     occupied = control.load_snapshot(info)
     regions = geo.regions_frame()
     land = control.land_of(list(regions.geometry))
-    splits, disps = {}, {}
+    splits, disps, held = {}, {}, []
     for region in catalog.regions:
         shown = query.shown_for(catalog, proposal_id, region.id)
-        if len(shown) == 2 and region.id in regions.index:
-            russian, ukrainian = control.split_region(regions.loc[region.id].geometry,
-                                                      occupied, land)
-            present = tuple(part for part, geom in (("russian_held", russian),
-                                                    ("ukrainian_held", ukrainian))
-                            if not geom.is_empty)
+        geom = regions.loc[region.id].geometry if region.id in regions.index else None
+        if geom is not None and geom.intersects(occupied):
+            russian, ukrainian = control.split_region(geom, occupied, land)
+            held.append(russian)
+        if len(shown) == 2 and geom is not None:
+            if not geom.intersects(occupied):
+                russian, ukrainian = shapely.Polygon(), geom
+            present = tuple(part for part, piece in (("russian_held", russian),
+                                                     ("ukrainian_held", ukrainian))
+                            if not piece.is_empty)
             shown = control_view.on_existing_parts(shown, present)
             if len(shown) == 2:
                 splits[region.id] = [(shown[0].disposition, russian),
@@ -68,7 +74,9 @@ def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, st
     credit = info.credit
     if info.date.isoformat() != str(date):
         credit += f" (the nearest before {date})"
-    return occupied, splits, credit, disps
+    # The line is drawn along the Russian-held parts as counted (coast and border gaps
+    # included), so it never runs along a mismatch of coastlines or borders.
+    return shapely.union_all(held) if held else occupied, splits, credit, disps
 
 
 def scene_for(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = (),
