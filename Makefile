@@ -5,7 +5,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium install install-test geodata
+.PHONY: run test lint bench validate chromium nginx install install-test geodata
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium is missing"; exit 1; }
 
+# Debian's nginx, for the reverse-proxy test and bench (deploy/nginx.conf); never started as
+# a service: tests and bench run it in the foreground on loopback with a temporary prefix.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is missing"; exit 1; }
+
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
 
@@ -36,10 +43,10 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium lint
+test: install-test chromium nginx lint
 	$(PY) -m pytest
 
-bench: install-test chromium
+bench: install-test chromium nginx
 	$(PY) bench/run.py
 
 geodata: install
