@@ -5,7 +5,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium nginx install install-test geodata
+.PHONY: run test lint bench validate chromium nodejs nginx install install-test geodata
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ nginx:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is missing"; exit 1; }
 
+# node --check on the map's JavaScript (tests/test_js.py): Debian's nodejs if node is missing.
+nodejs:
+	@command -v node >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+	@command -v node >/dev/null 2>&1 || { echo "node is missing"; exit 1; }
+
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
 
@@ -43,7 +49,7 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium nginx lint
+test: install-test chromium nodejs nginx lint
 	$(PY) -m pytest
 
 bench: install-test chromium nginx

@@ -284,7 +284,7 @@ def phases(switches: list[dict], ws_log: list, states: list) -> list[dict]:
     """Per switch, from the page's own WebSocket log (all times from pointerdown):
     click->classes (what the reader sees), click->send (the rerun request leaves),
     send->selection message (the server reran the script up to the map element carrying
-    `__claimsMapStates`), click->script finished (the whole rerun), and what the rerun sent."""
+    `claimsAtlas.put`), click->script finished (the whole rerun), and what the rerun sent."""
     out = []
     for i, s in enumerate(switches):
         down, hit = s.get("down_at"), s.get("hit_at")

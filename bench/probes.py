@@ -52,7 +52,7 @@ _SCRIPT = r"""
             const t = epoch();
             let apply = false;
             if ((b.scan || CFG.scanAll) && ev.data instanceof ArrayBuffer) {
-              apply = dec.decode(ev.data).indexOf("__claimsMapStates") >= 0;
+              apply = dec.decode(ev.data).indexOf("\"state\",{") >= 0;
             }
             if (b.ws.length < MAX) { b.ws.push(["r", t, size(ev.data), apply]); }
           });
@@ -163,7 +163,7 @@ def init_script(mode: str, regions: int = 27, ws_probe: bool = False,
     """The probe for a context: mode "floor" (wait for "ready") or "map" (wait for the map).
 
     ws_probe logs WebSocket messages; scan_all also flags, from the first message on, those
-    that carry the selection script (render.map.page_script: "__claimsMapStates");
+    that carry the selection script (render.map.page_script: `"state",{`);
     otherwise only while `scan` is set.
     """
     if mode not in ("floor", "map"):

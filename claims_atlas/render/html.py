@@ -21,7 +21,8 @@ from claims_atlas.core.models import (
     Proposal,
     Statement,
 )
-from claims_atlas.render.map import ink, js_json
+from claims_atlas.render import js
+from claims_atlas.render.map import ink
 
 DOCUMENTS_PAGE = "documents"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -260,16 +261,8 @@ def picker_script(titles: dict[str, str]) -> str:
     """A script for the page: when a proposal is picked in the sidebar radio, re-colour the
     map at once (all proposals' dispositions are already in the map); the Streamlit rerun
     that follows confirms it. `titles` maps each option's visible text to its proposal id;
-    it travels as escaped JSON data."""
-    return ("<script>(function(){window.__claimsPickerIds=" + js_json(titles) + ";"
-            "if(window.__claimsPicker){return;}window.__claimsPicker=true;"
-            "function onPick(e){var t=e.target;var label=t&&t.closest&&t.closest('label');"
-            "if(!label||!label.closest('[data-testid=\"stSidebar\"] [data-testid=\"stRadio\"]'))"
-            "{return;}var pid=window.__claimsPickerIds[label.innerText.trim()];if(!pid){return;}"
-            "var f=document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
-            "var w=f&&f.contentWindow;if(w&&w.claimsApplyId){w.claimsApplyId(pid);}}"
-            "document.addEventListener('click',onPick,true);"
-            "document.addEventListener('change',onPick,true);})();</script>")
+    it travels as escaped JSON data (render/js/picker.js)."""
+    return js.script(("picker.js",), "picker", titles)
 
 
 def notice_html(messages: Iterable[str]) -> str:

@@ -1,15 +1,16 @@
 """The Leaflet map (folium), built to be switched between proposals without re-creation.
 
 The base map holds what never changes with the selection: the boundaries, the region and
-place names, the disposition patterns, every proposal's dispositions and two JavaScript
-functions, `claimsApply(state)` and `claimsApplyId(proposal id)`. What the selected proposal
-does travels separately, in a small script for the page around the map (`page_script`):
-it keeps the state for the map under its key and applies it in the living map, or the map
-picks it up as it draws. So the component's arguments never change with the selection: the
-frontend keeps its iframe, and Streamlit's message cache sends the ~200 KB map once per
-browser session instead of on every rerun. The page's picker also calls `claimsApplyId` the
-moment it is clicked (see render.html.picker_script), so the map changes before the rerun
-returns.
+place names, the disposition patterns, every proposal's dispositions and the map core
+(render/js/atlas.js: `claimsAtlas.apply(state)`, `claimsAtlas.applyId(proposal id)`,
+`claimsAtlas.setOverlay(overlay)`). What the selected proposal does travels separately, in
+a small script for the page around the map (`page_script`, render/js/page.js): it keeps the
+state for the map under its key and applies it in the living map, or the map picks it up
+as it draws (render/js/frame.js). So the component's arguments never change with the
+selection: the frontend keeps its iframe, and Streamlit's message cache sends the ~200 KB
+map once per browser session instead of on every rerun. The page's picker also calls
+`claimsAtlas.applyId` the moment it is clicked (render.html.picker_script), so the map
+changes before the rerun returns.
 
 Nothing from the catalog is ever written into HTML: names, one-liners and legend labels go
 into the page as JSON data and reach the DOM through `textContent`.
@@ -17,7 +18,6 @@ into the page as JSON data and reach the DOM through `textContent`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 
 import folium
@@ -26,9 +26,12 @@ from jinja2 import Template
 
 from claims_atlas.core import geo, query, vocab
 from claims_atlas.core.models import PART_LABELS, Catalog
+from claims_atlas.render import js
+from claims_atlas.render.js import js_json  # noqa: F401  (re-exported: render.map.js_json)
 
 LEAFLET_PREFIX = "/app/static/leaflet"
 BOX_PREFIX = "claimsmap_"  # the key of the page container around a map is BOX_PREFIX + key
+PAGE_PREFIX = "st-key-" + BOX_PREFIX  # the class Streamlit gives that container, before key
 CENTRE = (48.6, 31.4)
 BOUNDS = [[44.2, 22.0], [52.5, 40.3]]
 
@@ -44,12 +47,6 @@ PATTERN_MARKS = {
     "dots": "M4,5 a1.6,1.6 0 1,0 3.2,0 a1.6,1.6 0 1,0 -3.2,0",
     "circles": "M2,5 a3,3 0 1,0 6,0 a3,3 0 1,0 -6,0",
 }
-
-
-def js_json(data) -> str:
-    """JSON that is safe to place inside a <script> (no '</', no line separators)."""
-    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def ink(colour: str) -> str:
@@ -92,165 +89,46 @@ def css() -> str:
 
 
 class Behaviour(MacroElement):
-    """Patterns, tooltips, legend and `claimsApply` for the regions layer."""
+    """Patterns, tooltips, legend and the map core (js/atlas.js) for the regions layer,
+    with every proposal's state preloaded; js/frame.js takes what the page around the map
+    has said for it (page_script, overlay_script)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-(function(map){
-  var V = {{ this.vocab }}, REG = {{ this.regions }}, PLACES = {{ this.places }};
-  var CONTROL = {{ this.control }}, ALL = {{ this.states }}, PARTS = {{ this.parts }};
-  var NONE = {d: ["not_addressed"]};
-  function lineOf(info){ if ((info.p || []).length > 1) {
-      return info.p.map(function(x){ return PARTS[x[0]] + ": " + V[x[1]].short; }).join("; "); }
-    return V[info.d[0]].short; }
-  var NS = "http://www.w3.org/2000/svg";
-  function svgEl(tag, attrs){ var e = document.createElementNS(NS, tag);
-    for (var k in attrs) { e.setAttribute(k, attrs[k]); } return e; }
-  function defs(){ var s = document.getElementById("claims-defs");
-    if (!s) { s = svgEl("svg", {id: "claims-defs", width: 0, height: 0});
-      s.style.position = "absolute"; s.appendChild(svgEl("defs", {}));
-      document.body.appendChild(s); }
-    return s.firstChild; }
-  function tile(id, draw){ if (document.getElementById(id)) { return id; }
-    var p = svgEl("pattern", {id: id, patternUnits: "userSpaceOnUse", width: 10, height: 10});
-    draw(p); defs().appendChild(p); return id; }
-  function pattern(d){ var v = V[d] || V["not_addressed"];
-    return tile("pat-" + d, function(p){
-      p.appendChild(svgEl("rect", {width: 10, height: 10, fill: v.colour}));
-      if (v.marks) { p.appendChild(svgEl("path", {d: v.marks, stroke: v.ink, "stroke-width": 1.3,
-        "stroke-opacity": .7, fill: v.marks.indexOf("a") >= 0 ? v.ink : "none",
-        "fill-opacity": .7})); } }); }
-  function split(ds){ ds.forEach(pattern);
-    return tile("split-" + ds.join("--"), function(p){
-      p.setAttribute("width", 28); p.setAttribute("height", 28);
-      p.setAttribute("patternTransform", "rotate(45)");
-      p.appendChild(svgEl("rect", {width: 14, height: 28, fill: "url(#pat-" + ds[0] + ")"}));
-      p.appendChild(svgEl("rect", {x: 14, width: 14, height: 28,
-        fill: "url(#pat-" + ds[1] + ")"})); }); }
-  Object.keys(V).forEach(pattern);
-  function regionLayers(){ var out = {};
-    map.eachLayer(function(l){ if (l.feature && l._path && l.feature.properties &&
-      !l.feature.properties.part && REG[l.feature.properties.id]) {
-      out[l.feature.properties.id] = l; } });
-    return out; }
-  function partLayers(){ var out = {};
-    map.eachLayer(function(l){ var p = l.feature && l._path && l.feature.properties;
-      if (p && p.part) { (out[p.id] = out[p.id] || {})[p.part] = l; } });
-    return out; }
-  function clearDisp(path, extra){
-    Array.prototype.slice.call(path.classList).forEach(function(c){
-      if (c.indexOf("disp-") === 0 || extra.indexOf(c) >= 0) { path.classList.remove(c); } }); }
-  function text(tag, value, parent){ var e = document.createElement(tag);
-    e.textContent = value; if (parent) { parent.appendChild(e); } return e; }
-  function tip(rid, line){ var d = document.createElement("div");
-    text("strong", REG[rid].name, d); d.appendChild(document.createElement("br"));
-    text("span", line, d); return d; }
-  var legend = L.control({position: "topleft"});
-  map.zoomControl.setPosition("bottomright");
-  legend.onAdd = function(){ var d = L.DomUtil.create("div", "claims-legend");
-    d.setAttribute("data-testid", "map-legend"); return d; };
-  legend.addTo(map);
-  function drawLegend(state){ var box = legend.getContainer(); box.textContent = "";
-    text("b", state.title, box);
-    state.legend.forEach(function(d){ var row = document.createElement("div");
-      var sw = svgEl("svg", {width: 22, height: 16});
-      sw.appendChild(svgEl("rect", {width: 22, height: 16, fill: "url(#" + pattern(d) + ")"}));
-      row.appendChild(sw); text("span", V[d].label, row); box.appendChild(row); });
-    if (CONTROL) { var row = document.createElement("div");
-      var sw = svgEl("svg", {width: 22, height: 16});
-      sw.appendChild(svgEl("path", {d: "M0,8 h22", stroke: "#000", "stroke-width": 2.4,
-        "stroke-dasharray": "6 3"}));
-      row.appendChild(sw); text("span", "Line of contact", row); box.appendChild(row);
-      text("span", CONTROL, box).className = "credit"; } }
-  PLACES.forEach(function(pl){
-    var shape = pl.kind === "line"
-      ? L.polyline(pl.coords.map(function(c){ return [c[1], c[0]]; }),
-          {color: "#1f4e9c", weight: 3, dashArray: "6 4", className: "place place-" + pl.id})
-      : L.circleMarker([pl.coords[1], pl.coords[0]], {radius: 5, color: "#111",
-          weight: 1.5, fillColor: "#ffffff", fillOpacity: 1, className: "place place-" + pl.id});
-    var d = document.createElement("div"); text("strong", pl.name, d);
-    d.appendChild(document.createElement("br")); text("span", pl.note, d);
-    shape.bindTooltip(d); shape.addTo(map); });
-  var fitted = false, lastSize = "";
-  function refit(){ var el = map.getContainer(), size = el.clientWidth + "x" + el.clientHeight;
-    if (size === lastSize || !el.clientWidth) { return; } lastSize = size;
-    map.invalidateSize({animate: false});
-    map.fitBounds({{ this.bounds }}, {padding: [4, 4], animate: false});
-    el.setAttribute("data-fitted", size); }
-  function fit(){ if (fitted) { return; } fitted = true;
-    if (window.ResizeObserver) { new ResizeObserver(function(){
-      try { refit(); } catch (err) { lastSize = ""; } }).observe(map.getContainer()); }
-    try { refit(); } catch (err) { lastSize = ""; } }
-  window.claimsApplyId = function(pid){
-    var s = ALL[pid], cur = window.__claimsState || {};
-    if (!s) { return false; }
-    window.claimsApply(Object.assign({}, s, {highlight: cur.highlight || [],
-                                             selected: cur.selected || null}));
-    return true; };
-  window.claimsApply = function(state){
-    window.__claimsState = state;
-    fit();
-    var layers = regionLayers(), parts = partLayers();
-    Object.keys(layers).forEach(function(rid){
-      var layer = layers[rid], path = layer._path;
-      var info = state.regions[rid] || NONE;
-      clearDisp(path, ["split", "highlight", "selected", "has-parts"]);
-      info.d.forEach(function(d){ path.classList.add("disp-" + d); });
-      var byPart = {}; (info.p || []).forEach(function(x){ byPart[x[0]] = x[1]; });
-      var pl = parts[rid] || {};
-      var useParts = (info.p || []).length > 1 && Object.keys(pl).length > 0;
-      Object.keys(pl).forEach(function(part){ var pp = pl[part]._path; clearDisp(pp, ["on"]);
-        if (useParts && byPart[part]) {
-          pp.classList.add("disp-" + byPart[part]); pp.classList.add("on"); } });
-      if (useParts) { path.classList.add("has-parts"); }
-      path.style.fill = info.d.length > 1 ? "url(#" + split(info.d) + ")" : "";
-      if (info.d.length > 1) { path.classList.add("split"); }
-      if (state.highlight.indexOf(rid) >= 0) { path.classList.add("highlight"); }
-      if (state.selected === rid) { path.classList.add("selected"); }
-      layer.unbindTooltip(); layer.bindTooltip(tip(rid, lineOf(info)), {sticky: true}); });
-    map.getContainer().setAttribute("data-proposal", state.proposal);
-    drawLegend(state);
-  };
-  // The state the page left for this map (page_script), found by the key of the container
-  // around this frame; if the page has not said yet, its script applies it when it runs.
-  try { var fe = window.frameElement, box = fe && fe.closest('[class*="st-key-{{ this.box }}"]');
-    var pre = "st-key-{{ this.box }}", key = null;
-    if (box) { Array.prototype.forEach.call(box.classList, function(c){
-      if (c.indexOf(pre) === 0) { key = c.slice(pre.length); } }); }
-    var own = key && window.parent.__claimsMapStates && window.parent.__claimsMapStates[key];
-    if (own) { window.claimsApply(own); } } catch (err) {}
-})({{ this._parent.get_name() }});
+{{ this.code }}
+claimsAtlas.init({{ this._parent.get_name() }}, {{ this.config }});
+claimsAtlas.fromPage({{ this.prefix }});
 {% endmacro %}
 """)
 
-    def __init__(self, regions: Mapping[str, str], places: list[dict], control: str | None,
-                 states: Mapping[str, dict]):
+    def __init__(self, regions: Mapping[str, str], places: list[dict],
+                 states: Mapping[str, dict], overlay: dict | None = None):
         super().__init__()
-        self.control = js_json(control)
-        self.states = js_json(states)
-        self.parts = js_json(PART_LABELS)
         self._name = "ClaimsBehaviour"
-        self.vocab = js_json(vocab_payload())
-        self.regions = js_json({rid: {"name": name} for rid, name in regions.items()})
-        self.places = js_json(places)
-        self.bounds = js_json(BOUNDS)
-        self.box = BOX_PREFIX
+        self.code = "\n".join(js.body(f) for f in ("atlas.js", "frame.js"))
+        self.config = js_json({
+            "vocab": vocab_payload(), "parts": PART_LABELS, "states": states,
+            "regions": {rid: {"name": name} for rid, name in regions.items()},
+            "places": places, "bounds": BOUNDS, "overlay": overlay})
+        self.prefix = js_json(PAGE_PREFIX)
 
 
 class Apply(MacroElement):
-    """Calls `claimsApply(state)` as the map is built: the selection of a standalone page
-    (in the app it travels beside the map instead: `page_script`)."""
+    """Shows a state (and an overlay) as the map is built: the selection of a standalone
+    page (in the app it travels beside the map instead: `page_script`)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-if (window.claimsApply) { window.claimsApply({{ this.state }}); }
+claimsAtlas.setOverlay({{ this.overlay }});
+claimsAtlas.apply({{ this.state }});
 {% endmacro %}
 """)
 
-    def __init__(self, state: dict):
+    def __init__(self, state: dict, overlay: dict | None = None):
         super().__init__()
         self._name = "ClaimsApply"
         self.state = js_json(state)
+        self.overlay = js_json(overlay)
 
 
 def _region_style(feature: dict) -> dict:
@@ -278,14 +156,24 @@ def place_payload(catalog: Catalog) -> list[dict]:
                      f"{p.source}"} for p in catalog.places]
 
 
-def _part_style(feature: dict) -> dict:
-    p = feature["properties"]
-    return {"className": f"part part-{p['id']} part-{p['part']}", "color": "#ffffff",
-            "weight": 0, "fillColor": "#f4f4f4", "fillOpacity": 0}
+def overlay_payload(overlay, digits: int = 4) -> dict | None:
+    """A control overlay (core.control_view.Overlay) as the JSON `setOverlay` takes:
+    {key, credit, parts, line}, coordinates rounded to `digits` decimals (4: ~10 m, finer
+    than the display simplification)."""
+    if overlay is None:
+        return None
+    return {"key": overlay.key, "credit": overlay.credit,
+            "parts": _rounded(overlay.parts, digits), "line": _rounded(overlay.line, digits)}
 
 
-def _line_style(_feature: dict) -> dict:
-    return {"className": "contact-line", "color": "#000000", "weight": 2.4, "fill": False}
+def _rounded(value, digits: int):
+    if isinstance(value, float):
+        return round(value, digits)
+    if isinstance(value, list | tuple):
+        return [_rounded(v, digits) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    return value
 
 
 def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
@@ -303,18 +191,11 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
     m.get_root().header.add_child(Element(css()), name="claims_css")
     folium.GeoJson(geo.neighbours_geojson(), name="neighbours", style_function=_neighbour_style,
                    control=False, interactive=False).add_to(m)
-    if overlay is not None:
-        folium.GeoJson(overlay.parts, name="parts", style_function=_part_style, control=False,
-                       interactive=False).add_to(m)
     folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
                    control=False, attribution=geo.ATTRIBUTION).add_to(m)
-    if overlay is not None:
-        folium.GeoJson(overlay.line, name="line of contact", style_function=_line_style,
-                       control=False, interactive=False, attribution=overlay.credit).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
     states = {p.id: map_state(catalog, p.id) for p in catalog.proposals}
-    Behaviour(names, place_payload(catalog), overlay.credit if overlay else None,
-              states).add_to(m)
+    Behaviour(names, place_payload(catalog), states, overlay_payload(overlay)).add_to(m)
     return m
 
 
@@ -344,13 +225,9 @@ def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | 
 
 def page_script(key: str, state: dict) -> str:
     """A script for the page around the map under `key`: keep `state` for it and apply it
-    there now if the map has drawn (if not, the map picks it up as it draws: Behaviour).
-    Key and state travel as escaped JSON data."""
-    return ("<script>(function(){var k=" + js_json(key) + ",s=" + js_json(state) + ";"
-            "(window.__claimsMapStates=window.__claimsMapStates||{})[k]=s;"
-            "document.querySelectorAll('.st-key-" + BOX_PREFIX + "'+k+' iframe')"
-            ".forEach(function(f){try{var w=f.contentWindow;"
-            "if(w&&w.claimsApply){w.claimsApply(s);}}catch(e){}});})();</script>")
+    there now if the map has drawn (if not, the map takes it as it draws: js/frame.js).
+    Key and state travel as escaped JSON data (js/page.js `put`)."""
+    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "state", state)
 
 
 def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX) -> str:

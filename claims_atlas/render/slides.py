@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from claims_atlas.core import query, vocab
 from claims_atlas.core.models import STATUS_LABELS, Briefing, Catalog, Scene
+from claims_atlas.render import js
 from claims_atlas.render.html import (
     esc,
     fmt_date,
@@ -19,7 +20,6 @@ from claims_atlas.render.html import (
     shown_html,
     swatch,
 )
-from claims_atlas.render.map import js_json
 
 MAP_HEIGHT = 820  # px, before the style sheet stretches the map to the bottom of the screen
 MAX_SOURCES = 4
@@ -120,36 +120,7 @@ CSS = """
 </style>
 """
 
-KEYS_SCRIPT = "<script>(function(){var KEYS=" + js_json(STEP_KEYS) + """;
-if(window.__claimsDeckKeys){return;}window.__claimsDeckKeys=true;
-var main=document;
-function press(e){
-  if(e.defaultPrevented||e.altKey||e.ctrlKey||e.metaKey){return;}
-  var t=e.target,tag=t&&t.tagName;
-  if(tag==="INPUT"||tag==="TEXTAREA"||tag==="SELECT"||(t&&t.isContentEditable)){return;}
-  var key=KEYS[e.key];if(!key){return;}
-  var bs=main.querySelectorAll(".st-key-"+key+":not([data-stale=true]) button");
-  var b=bs.length?bs[bs.length-1]:main.querySelector(".st-key-"+key+" button");
-  if(!b||b.disabled){return;}
-  e.preventDefault();b.click();}
-main.addEventListener("keydown",press,true);
-function attach(f){try{var d=f.contentWindow&&f.contentWindow.document;
-  if(!d||!d.body){return;}
-  if(!d.__claimsDeckKeys){d.__claimsDeckKeys=true;d.addEventListener("keydown",press,true);}
-  if(d.getElementById("claims-present-style")){return;}
-  var s=d.createElement("style");s.id="claims-present-style";
-  s.textContent=".claims-legend{display:none!important}#map_div{height:100vh!important}"+
-    ".leaflet-tooltip{font-size:22px!important;max-width:460px!important;padding:8px 12px}"+
-    ".leaflet-interactive:focus{outline:none}";
-  (d.head||d.documentElement).appendChild(s);}catch(err){}}
-function hook(){main.querySelectorAll(".st-key-present_mapbox iframe")
-  .forEach(function(f){attach(f);if(!f.__claimsDeckHooked){f.__claimsDeckHooked=true;
-    f.addEventListener("load",function(){attach(f);});}});}
-var queued=false;
-new MutationObserver(function(){if(queued){return;}queued=true;
-  requestAnimationFrame(function(){queued=false;hook();});})
-  .observe(main.body,{childList:true,subtree:true});
-hook();})();</script>"""
+KEYS_SCRIPT = js.script(("deck_keys.js",), "deckKeys", STEP_KEYS, MAP_BOX)
 
 
 def top_html(catalog: Catalog, deck: Briefing, number: int, proposal_id: str) -> str:
