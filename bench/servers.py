@@ -18,63 +18,25 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 MAP_ONLY_APP = Path(__file__).resolve().parent / "map_only_app.py"
 DASHBOARD_STATIC = ROOT / "claims_atlas" / "app" / "static"
-# What claims_atlas/cli.py passed to `streamlit run` when this harness was written; used only
-# if the flags cannot be read from the CLI itself (see `streamlit_flags`).
-FALLBACK_FLAGS = ["--server.address", "127.0.0.1", "--server.headless", "true",
-                  "--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false",
-                  "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer",
-                  "--theme.base", "light"]
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-class _Captured(Exception):
-    def __init__(self, args):
-        super().__init__("captured")
-        self.argv = list(args)
-
-
 def streamlit_flags() -> tuple[list[str], str]:
-    """The `streamlit run` flags `claims-atlas serve` uses, read by running the CLI's `serve`
-    with `os.execve` intercepted (so the floor gets exactly the dashboard's flags).
+    """The `streamlit run` flags `claims-atlas serve` uses (one list, in the CLI), port aside.
 
-    Returns (flags without `--server.port`, "cli" or "fallback").
+    Returns (flags, "cli").
     """
-    try:
-        from claims_atlas import cli
+    from claims_atlas.cli.serve import streamlit_flags as serve_flags
 
-        def capture(_path, argv, _env):
-            raise _Captured(argv)
-
-        with mock.patch.object(cli.os, "execve", capture), \
-                contextlib.redirect_stderr(open(os.devnull, "w")):  # noqa: SIM115
-            cli.serve.callback(port=1, host="127.0.0.1", seeds=None)
-    except _Captured as got:
-        argv = got.argv
-        script = argv.index(str(cli.APP_SCRIPT))
-        rest = argv[script + 1:]
-        flags = []
-        i = 0
-        while i < len(rest):
-            if rest[i] == "--server.port":
-                i += 2
-                continue
-            flags.append(rest[i])
-            i += 1
-        return flags, "cli"
-    except Exception:  # noqa: BLE001 - any failure: use the recorded flags
-        pass
-    return list(FALLBACK_FLAGS), "fallback"
+    return serve_flags("127.0.0.1"), "cli"
 
 
 def _children(pid: int) -> list[int]:

@@ -238,7 +238,8 @@ def test_downloads_from_the_page_carry_their_sources(page, app_url, tmp_path):
         files[label] = tmp_path / got.value.suggested_filename
         got.value.save_as(files[label])
     csv_text = files["Table (CSV)"].read_text()
-    assert csv_text.startswith("# Boundaries: Natural Earth") and "UA-14" in csv_text
+    assert csv_text.startswith("proposal,") and "UA-14" in csv_text
+    assert "Boundaries: Natural Earth" in csv_text
     geo = json.loads(files["Regions (GeoJSON)"].read_text())
     assert files["Regions (GeoJSON)"].name == "geneva-framework-2025-11.geojson"
     assert len(geo["features"]) == 27 and "Natural Earth" in json.dumps(geo)

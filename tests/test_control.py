@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from pyproj import Geod, Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping
 
-from claims_atlas.cli_control import control
+from claims_atlas.cli.control import control
 from claims_atlas.core import control as ctl
 from claims_atlas.core import vocab
 
@@ -104,7 +104,7 @@ def regions_frame(**geoms) -> gpd.GeoDataFrame:
 
 
 def test_core_is_pure():
-    code = ("import sys, claims_atlas.core.control, claims_atlas.cli_control; "
+    code = ("import sys, claims_atlas.core.control, claims_atlas.cli.control; "
             "bad = [m for m in ('streamlit', 'folium') if m in sys.modules]; "
             "sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
@@ -281,7 +281,7 @@ def test_junk_is_refused_with_one_line_and_nothing_written(tmp_path, cache, name
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"error: {src}: "), lines[0]
+    assert lines[0].startswith(f"claims-atlas: error: {src}: "), lines[0]
     assert message in lines[0]
     assert "Traceback" not in result.output
     assert tree(cache) == before
@@ -293,17 +293,18 @@ def test_junk_next_to_a_good_snapshot_leaves_the_cache_unchanged(cache):
     before = tree(cache)
     for bad in (FIXTURES / "not_json.txt", FIXTURES / "self_intersecting.geojson"):
         result = run("import", str(bad), "--date", DAY, "--source", "DeepStateMap")
-        assert result.exit_code == 1 and result.stderr.startswith(f"error: {bad}: ")
+        assert result.exit_code == 1 and result.stderr.startswith(f"claims-atlas: error: {bad}: ")
     assert tree(cache) == before
 
 
 def test_missing_file_and_bad_date_are_one_line_errors(tmp_path, cache):
     result = run("import", str(tmp_path / "nope.geojson"), "--date", DAY, "--source", "X")
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {tmp_path / 'nope.geojson'}: cannot read " \
-                                    "(No such file or directory)"
+    missing = tmp_path / "nope.geojson"
+    assert result.stderr.strip() == (f"claims-atlas: error: {missing}: cannot read "
+                                     "(No such file or directory)")
     result = run("import", str(ARCHIVE), "--date", "20-11-2025", "--source", "X")
-    assert result.exit_code == 1 and result.stderr.startswith("error: --date: ")
+    assert result.exit_code == 1 and result.stderr.startswith("claims-atlas: error: --date: ")
     assert not cache.exists()
 
 
@@ -358,7 +359,7 @@ def test_failure_mid_write_leaves_the_old_cache_intact(tmp_path, cache, monkeypa
     monkeypatch.setattr(ctl.os, failing, boom)
     result = run("import", str(new), "--date", DAY, "--source", "DeepStateMap")
     assert result.exit_code == 1
-    assert result.stderr.strip().startswith("error: cannot write to the cache ")
+    assert result.stderr.strip().startswith("claims-atlas: error: cannot write to the cache ")
     assert "Traceback" not in result.output
     assert tree(cache) == before  # same files, same bytes, no temp files left
     monkeypatch.undo()
@@ -568,12 +569,12 @@ def test_stats_errors_are_one_line(cache, regions_file, metric_snapshot):
                  "--regions", str(regions_file))
     assert result.exit_code == 1
     assert result.stderr.strip() == \
-        "error: no Test source snapshot of 2025-11-21; cached dates: 2025-11-20"
+        "claims-atlas: error: no Test source snapshot of 2025-11-21; cached dates: 2025-11-20"
     result = run("stats", "--date", DAY, "--source", "Nobody", "--regions", str(regions_file))
     assert result.exit_code == 1 and "no snapshot of source 'Nobody'" in result.stderr
     result = run("stats", "--date", DAY, "--source", "Test source",
                  "--regions", str(cache / "missing.geojson"))
-    assert result.exit_code == 1 and result.stderr.startswith("error: ")
+    assert result.exit_code == 1 and result.stderr.startswith("claims-atlas: error: ")
     assert "missing" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
@@ -702,7 +703,7 @@ def test_fetch_by_date_uses_noon_utc(server, cache):
 def test_fetch_http_error_and_bad_payload(server, cache):
     result = run("fetch", "--date", "2019-01-01")
     assert result.exit_code == 1
-    assert result.stderr.strip().startswith("error: http://127.0.0.1:")
+    assert result.stderr.strip().startswith("claims-atlas: error: http://127.0.0.1:")
     assert "HTTP 404" in result.stderr and "Traceback" not in result.output
     server.routes["/api/history/last"] = (200, b"<html>maintenance</html>")
     result = run("fetch")
@@ -725,7 +726,8 @@ def test_fetch_offline(cache, monkeypatch):
     result = run("fetch", "--timeout", "2")
     assert result.exit_code == 1
     (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("error: cannot reach http://127.0.0.1:") and "offline?" in line
+    assert line.startswith("claims-atlas: error: cannot reach http://127.0.0.1:")
+    assert "offline?" in line
     assert "Traceback" not in result.output
     assert not cache.exists()
 

@@ -29,3 +29,10 @@ def test_the_two_commands_are_in_the_readme():
 
 def test_ci_runs_the_readmes_test_command():
     assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
+
+
+def test_readmes_command_reference_matches_help():
+    """Regenerate with `python -m claims_atlas.cli.reference --write`."""
+    from claims_atlas.cli.reference import current_block, reference
+
+    assert current_block(README) == reference(main)

@@ -261,7 +261,7 @@ def test_cli_missing_file(tmp_path):
     missing = tmp_path / "nope.txt"
     result = run("draft", str(missing))
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: {missing}:0: no such document file"
+    assert result.stderr.strip() == f"claims-atlas: error: {missing}:0: no such document file"
     assert result.stdout == "" and "Traceback" not in result.output
 
 
@@ -270,8 +270,8 @@ def test_cli_no_front_matter(tmp_path):
     doc.write_text('Peskov said: "No comment at all."\n', encoding="utf-8")
     result = run("draft", str(doc))
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"Error: {doc}:1: document: must start with '---' "
-                                     "and front matter")
+    assert result.stderr.strip() == (f"claims-atlas: error: {doc}:1: document: must start "
+                                     "with '---' and front matter")
     assert "Traceback" not in result.output
 
 
@@ -281,7 +281,7 @@ def test_cli_bad_dateline(tmp_path):
                    "dateline: 2025-13-01\n---\nText.\n", encoding="utf-8")
     result = run("draft", str(doc))
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"Error: {doc}:6: 'dateline' '2025-13-01' is an "
+    assert result.stderr.strip() == (f"claims-atlas: error: {doc}:6: 'dateline' '2025-13-01' is an "
                                      "impossible date")
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -291,5 +291,6 @@ def test_cli_malformed_front_matter(tmp_path):
     doc.write_text("---\nid: [broken\n---\nText.\n", encoding="utf-8")
     result = run("draft", str(doc))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {doc}:") and "malformed YAML" in result.stderr
+    assert result.stderr.startswith(f"claims-atlas: error: {doc}:")
+    assert "malformed YAML" in result.stderr
     assert "Traceback" not in result.output

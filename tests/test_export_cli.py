@@ -57,8 +57,9 @@ def test_export_json_shape():
 
 def test_export_csv_one_row_per_proposal_and_region():
     text = run("export", "--format", "csv").output
-    rows = list(csv.DictReader(io.StringIO("".join(text.splitlines(True)[1:]))))
-    assert text.startswith("# Boundaries: Natural Earth")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0].startswith("proposal,proposal_title,")
+    assert all(r["attribution"].startswith("Boundaries: Natural Earth") for r in rows)
     plans = {r["proposal"] for r in rows}
     assert len(plans) >= 9
     per_plan = [r for r in rows if r["proposal"] == "ukraine-peace-formula"]
@@ -97,3 +98,30 @@ def test_csv_defuses_formulas(make_seeds):
         "summary: Held part recognised.", "summary: \"=HYPERLINK('http://x')\"")})
     text = run("export", "--format", "csv", "--seeds", str(root)).output
     assert "'=HYPERLINK" in text
+
+
+def test_export_csv_round_trips_through_pandas():
+    import pandas as pd
+
+    text = run("export", "--format", "csv").output
+    frame = pd.read_csv(io.StringIO(text))
+    assert list(frame.columns[:3]) == ["proposal", "proposal_title", "proposal_date"]
+    assert len(frame) == len(list(csv.DictReader(io.StringIO(text))))
+    assert set(frame["region"]) >= {"UA-14", "UA-43"}
+
+
+def test_every_export_format_comes_from_the_one_table(tmp_path):
+    from claims_atlas.render.formats import FORMATS
+
+    for fmt in FORMATS:
+        out = tmp_path / fmt.file_name("us-28-point-plan")
+        result = run("export", "--format", fmt.id, "--proposal", "us-28-point-plan",
+                     "-o", str(out))
+        assert result.exit_code == 0, result.output
+        data = out.read_bytes()
+        if fmt.id == "png":
+            assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        elif fmt.id == "csv":
+            assert data.startswith(b"proposal,")
+        else:
+            assert json.loads(data)

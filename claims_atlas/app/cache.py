@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from claims_atlas.core import catalog as cat
-from claims_atlas.core import export, geo
+from claims_atlas.core import geo
 from claims_atlas.core.models import Catalog
 
 
@@ -36,20 +36,12 @@ def neighbours_frame():
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def csv_text(_catalog: Catalog, key: tuple, proposal_ids: tuple[str, ...] | None) -> str:
-    return export.to_csv(_catalog, list(proposal_ids) if proposal_ids else None)
+def export_file(_catalog: Catalog, key: tuple, format_id: str, proposal_id: str,
+                highlight: tuple[str, ...]) -> str | bytes:
+    """One export format's file (render/formats.py), built when a reader asks for it."""
+    from claims_atlas.render import formats
 
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def geojson_text(_catalog: Catalog, key: tuple, proposal_id: str) -> str:
-    return export.dumps(export.to_geojson(_catalog, proposal_id))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def map_png(_catalog: Catalog, key: tuple, proposal_id: str, highlight: tuple[str, ...]) -> bytes:
-    from claims_atlas.render import handouts
-
-    return handouts.proposal_png(_catalog, proposal_id, highlight)
+    return formats.get(format_id).build(_catalog, proposal_id, highlight)
 
 
 def key(c: Catalog) -> tuple:

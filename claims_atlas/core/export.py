@@ -88,7 +88,8 @@ def to_json(catalog: Catalog) -> dict:
 
 
 CSV_COLUMNS = ("proposal", "proposal_title", "proposal_date", "status", "region", "region_name",
-               "part", "disposition", "disposition_label", "summary", "disputed", "sources")
+               "part", "disposition", "disposition_label", "summary", "disputed", "sources",
+               "attribution")
 
 
 def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[dict]:
@@ -106,13 +107,15 @@ def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[di
                     "part": s.part, "disposition": s.disposition,
                     "disposition_label": vocab.get(s.disposition).label, "summary": s.summary,
                     "disputed": bool(s.provision and s.provision.disputed),
-                    "sources": " | ".join(evidence_line(e) for e in ev)})
+                    "sources": " | ".join(evidence_line(e) for e in ev),
+                    "attribution": f"{geo.ATTRIBUTION} {CATALOG_CREDIT}"})
     return rows
 
 
 def to_csv(catalog: Catalog, proposal_ids: list[str] | None = None) -> str:
+    """Plain CSV (RFC 4180), the header on line 1; provenance travels in the `sources` and
+    `attribution` columns of every row, so `pandas.read_csv` reads it as it is."""
     buf = io.StringIO()
-    buf.write(f"# {geo.ATTRIBUTION} {CATALOG_CREDIT}\n")
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in csv_rows(catalog, proposal_ids):

@@ -63,19 +63,18 @@ def _region_label(rid: str | None) -> str:
 
 
 def _downloads(proposal_id: str, region_id: str | None) -> None:
-    """CSV, GeoJSON and PNG of this view, each with its source lines."""
+    """One button per export format (render/formats.py), each with its source lines."""
+    from claims_atlas.render.formats import FORMATS
+
     key = cache.key(catalog)
-    c1, c2, c3 = st.columns(3)
+    highlight = (region_id,) if region_id else ()
     # Each file is built when asked for (a callable), not on every rerun: the GeoJSON alone
     # cost ~19 ms per switch and 52 KB per page view.
-    c1.download_button("Table (CSV)", lambda: cache.csv_text(catalog, key, None),
-                       file_name="claims-atlas.csv", mime="text/csv", on_click="ignore")
-    c2.download_button("Regions (GeoJSON)", lambda: cache.geojson_text(catalog, key, proposal_id),
-                       file_name=f"{proposal_id}.geojson", mime="application/geo+json",
-                       on_click="ignore")
-    c3.download_button("Map (PNG)", lambda: cache.map_png(catalog, key, proposal_id,
-                                                          (region_id,) if region_id else ()),
-                       file_name=f"{proposal_id}.png", mime="image/png", on_click="ignore")
+    for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        column.download_button(
+            fmt.label, lambda fmt=fmt: cache.export_file(catalog, key, fmt.id, proposal_id,
+                                                         highlight),
+            file_name=fmt.file_name(proposal_id), mime=fmt.media_type, on_click="ignore")
 
 
 # The map first. On a session's first view the page draws the header, the map and its

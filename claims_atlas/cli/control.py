@@ -1,8 +1,7 @@
 """`claims-atlas control ...`: import, fetch, list and measure territorial-control snapshots.
 
-The lead attaches the group with ``main.add_command(control)``. Domain errors are the named
-exceptions of :mod:`claims_atlas.core.control`; here they become one line on stderr,
-``error: ...``, and exit status 1, never a traceback.
+Domain errors are the named exceptions of :mod:`claims_atlas.core.control`; here they become
+one line on stderr, ``claims-atlas: error: ...``, and exit status 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,34 +11,20 @@ import io
 import json
 import textwrap
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
+from claims_atlas.cli.common import fail, seeds_option
 from claims_atlas.core import control as ctl
-
-
-class ControlCLIError(click.ClickException):
-    """A one-line `error: ...` message and exit status 1."""
-
-    def show(self, file=None) -> None:  # noqa: D102 - click API
-        click.echo(f"error: {self.format_message()}", err=True, file=file)
-
-
-def _fail(message: object) -> NoReturn:
-    raise ControlCLIError(str(message))
 
 
 def _date(text: str, option: str = "--date"):
     try:
         return ctl.parse_date(text)
     except ValueError as exc:
-        _fail(f"{option}: {exc}")
+        fail(f"{option}: {exc}")
 
 
-seeds_option = click.option(
-    "--seeds", "seeds", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Catalog folder; accepted like the other commands', not needed here.")
 repair_option = click.option(
     "--repair", is_flag=True,
     help="Mend invalid polygons (shapely.make_valid) instead of refusing the input.")
@@ -92,9 +77,9 @@ def import_cmd(file: Path, date_text: str, source: str, attribution: str | None,
         result = ctl.import_file(file, source=source, date=day, attribution=attribution,
                                  repair=repair)
     except ctl.ControlError as exc:
-        _fail(exc)
+        fail(exc)
     except Exception as exc:  # never a traceback for a bad file
-        _fail(f"{file}: cannot import ({type(exc).__name__}: {exc})")
+        fail(f"{file}: cannot import ({type(exc).__name__}: {exc})")
     _report(result)
 
 
@@ -115,7 +100,7 @@ def fetch_cmd(date_text: str | None, timeout: float, repair: bool, seeds: Path |
     try:
         result = ctl.fetch_deepstate(day, timeout=timeout, repair=repair)
     except ctl.ControlError as exc:
-        _fail(exc)
+        fail(exc)
     _report(result)
 
 
@@ -185,7 +170,7 @@ def stats_cmd(date_text: str, source: str, fmt: str, regions_path: Path | None,
         info = ctl.find_snapshot(source, day)
         report = ctl.snapshot_stats(info, regions_path)
     except ctl.ControlError as exc:
-        _fail(exc)
+        fail(exc)
     if fmt == "json":
         doc = report.as_dict()
         doc["regions"] = [_rounded(r) for r in doc["regions"]]

@@ -1,0 +1,54 @@
+"""`claims-atlas validate` and `claims-atlas export`: the catalog checked, and written out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from claims_atlas.cli.common import load, seeds_option, write_out
+from claims_atlas.core import catalog as cat
+from claims_atlas.core import export, geo
+from claims_atlas.render import formats
+
+
+@click.command()
+@seeds_option
+def validate(seeds: Path | None) -> None:
+    """Check the whole catalog and geodata; print path:line: problem for each mistake."""
+    catalog, found = cat.read_catalog(seeds)
+    problems = [str(p) for p in cat.all_problems(catalog, found)]
+    problems += geo.check_against({r.id for r in catalog.regions})
+    for line in problems:
+        click.echo(line)
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        raise SystemExit(1)
+    click.echo(f"ok: {len(catalog.proposals)} proposals, {len(catalog.statements)} statements, "
+               f"{len(catalog.documents)} documents, {len(catalog.places)} places, "
+               f"{len(catalog.briefings)} briefings", err=True)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice([f.id for f in formats.FORMATS]),
+              default="json", show_default=True,
+              help="; ".join(f"{f.id}: {f.label} ({f.scope})" for f in formats.FORMATS))
+@click.option("--proposal", default=None,
+              help="Proposal id (per-proposal formats; CSV: only this one).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of stdout.")
+@seeds_option
+def export_cmd(fmt: str, proposal: str | None, output: Path | None, seeds: Path | None) -> None:
+    """Export the catalog, or one proposal, in one of the export formats."""
+    from claims_atlas.core.query import default_proposal_id
+    from claims_atlas.render import formats as fm
+
+    catalog = load(seeds)
+    if proposal is not None and catalog.proposal(proposal) is None:
+        known = ", ".join(p.id for p in catalog.proposals)
+        raise click.BadParameter(f"unknown proposal {proposal!r} (known: {known})",
+                                 param_hint="--proposal")
+    if fmt == "csv" and proposal:
+        write_out(export.to_csv(catalog, [proposal]), output)
+        return
+    write_out(fm.get(fmt).build(catalog, proposal or default_proposal_id(catalog), ()), output)
