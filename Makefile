@@ -5,7 +5,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium nodejs nginx install install-test geodata
+.PHONY: run test lint bench validate chromium nodejs nginx site install install-test geodata
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ nodejs:
 
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
+
+# The static atlas (claims-atlas build-site): serve $(SITE) with any static web server.
+SITE ?= public
+site: install
+	$(VENV)/bin/claims-atlas build-site -o $(SITE)
 
 validate: install
 	$(VENV)/bin/claims-atlas validate

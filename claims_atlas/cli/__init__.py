@@ -7,6 +7,7 @@
 | control.py    | control import/fetch/list/stats  |
 | draft.py      | draft                            |
 | deck.py       | deck list/export                 |
+| site.py       | build-site                       |
 
 Shared options and the one error style live in :mod:`claims_atlas.cli.common`.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import click
 
-from claims_atlas.cli import catalog, control, deck, draft, serve
+from claims_atlas.cli import catalog, control, deck, draft, serve, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,7 +26,7 @@ def main() -> None:
 
 
 for _command in (catalog.validate, catalog.export_cmd, serve.serve, control.control,
-                 draft.draft, deck.deck):
+                 draft.draft, deck.deck, site.build_site):
     main.add_command(_command)
 
 __all__ = ["main"]
