@@ -497,6 +497,8 @@
       });
     };
     update();
+    // The maps load only here: hidden on the map view, they would cost its first paint.
+    frames.a.src = frames.b.src = "embed.html?bare=1";
     showNotices(view.notices);
   }
 
