@@ -5,7 +5,7 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium nodejs nginx site install install-test geodata
+.PHONY: run test lint bench validate chromium nodejs nginx axe site install install-test geodata
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ nodejs:
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
 
+# axe-core (npm, pinned) for the static site's accessibility test (tests/test_site.py).
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+$(AXE): | $(VENV)/bin/python
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4.14.1
+axe: $(AXE)
+
 # The static atlas (claims-atlas build-site): serve $(SITE) with any static web server.
 SITE ?= public
 site: install
@@ -54,7 +62,7 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium nodejs nginx lint
+test: install-test chromium nodejs nginx axe lint
 	$(PY) -m pytest
 
 bench: install-test chromium nginx

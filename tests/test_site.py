@@ -115,7 +115,7 @@ def test_map_shows_27_regions_and_switches_in_place(page, site_url, catalog):
         page.locator(f"#picker input[value='{p.id}']").check()
         assert classes(page) == expected(catalog, p.id), p.id
         assert page.locator("#map").get_attribute("data-proposal") == p.id
-        assert page.locator("#proposal-header h3").inner_text() == p.title
+        assert page.locator("#proposal-header h2").inner_text() == p.title
         assert f"proposal={p.id}" in page.url
     assert page.evaluate("window.__marker") == 1
     assert page.external == []
@@ -183,6 +183,20 @@ def test_embed_has_map_picker_sources_and_link(page, site_url, catalog):
     assert page.external == []
 
 
+AXE = Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("path", ["/?region=UA-14", "/compare/", "/embed.html"])
+def test_pages_pass_axe_core(page, site_url, path):
+    assert AXE.is_file(), "axe-core is missing: `make test` installs it (make axe)"
+    ready(page, site_url + path)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}))
+        .violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    assert violations == []
+
+
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
@@ -211,7 +225,7 @@ def test_hostile_catalog_text_stays_inert(page, tmp_path):
             assert page.locator("img, script:not([src])").count() == 0
             assert page.locator("a[href^='javascript:']").count() == 0
         ready(page, url + "/?region=UA-14")
-        assert "<img" in page.locator("#proposal-header h3").inner_text()
+        assert "<img" in page.locator("#proposal-header h2").inner_text()
         assert "onerror" in page.locator("li.statement").first.inner_text()
         assert "<img" in page.locator("div.region-detail").inner_text()
         assert page.external == []

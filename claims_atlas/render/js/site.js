@@ -191,7 +191,7 @@
 
   function legend(D, ids, title, box) {
     clear(box);
-    el("h4", null, title, box);
+    el("h3", null, title, box);
     ids.forEach(function (d) {
       var row = el("div", "legend-row", null, box), v = D.dispositions[d];
       row.setAttribute("data-disp", d);
@@ -203,11 +203,11 @@
     });
   }
 
-  function proposalHeader(D, pid, box) {
+  function proposalHeader(D, pid, box, level) {
     var p = D.byId[pid];
     clear(box);
     box.setAttribute("data-proposal", pid);
-    el("h3", null, p.title, box);
+    el(level || "h2", null, p.title, box);
     var meta = el("p", "meta", null, box);
     el("span", "status", p.status, meta);
     meta.appendChild(document.createTextNode(" \u00b7 " + p.sponsor + " \u00b7 " + p.date));
@@ -257,7 +257,7 @@
     var r = D.regionById[rid];
     var wrap = el("div", "region-detail", null, box);
     wrap.setAttribute("data-region", rid);
-    var h = el("h3", null, r.en + " \u00b7 " + r.uk + " \u00b7 " + r.ru + " ", wrap);
+    var h = el("h2", null, r.en + " \u00b7 " + r.uk + " \u00b7 " + r.ru + " ", wrap);
     el("small", null, "(" + rid + ")", h);
     var tb = el("tbody", null, null, el("table", "detail", null, wrap));
     D.proposals.forEach(function (p) {
@@ -467,8 +467,8 @@
       document.getElementById("cmp-summary").textContent = changed.length + " of " + rs.length +
         " regions touched by either proposal change: " +
         (changed.map(function (r) { return r.region.en; }).join(", ") || "none");
-      proposalHeader(D, a, document.getElementById("cmp-head-a"));
-      proposalHeader(D, b, document.getElementById("cmp-head-b"));
+      proposalHeader(D, a, document.getElementById("cmp-head-a"), "h3");
+      proposalHeader(D, b, document.getElementById("cmp-head-b"), "h3");
       var used = [];
       [a, b].forEach(function (p) { D.byId[p].legend.forEach(function (d) { if (used.indexOf(d) < 0) { used.push(d); } }); });
       legend(D, Object.keys(D.dispositions).filter(function (d) { return used.indexOf(d) >= 0; }),
