@@ -138,6 +138,23 @@ def test_region_detail_beside_the_map_from_url_and_click(page, site_url, catalog
     assert page.external == []
 
 
+def test_region_search_finds_as_query_find_regions(page, site_url, catalog):
+    ready(page, site_url)
+    queries = ["UA-14", "Zaporozhye", "Донбас", "lugansk", "kherson", "oblast", "Kyiv", "xyz",
+               "Крим", "Dnipropetrovsk"]
+    for q in queries:
+        got = page.evaluate("q => claimsAtlas.site.findRegions(claimsAtlas.site.data, q)", q)
+        assert got == query.find_regions(catalog, q), q
+    page.locator("#region-search").fill("Zaporozhye")
+    page.locator("#region-search").press("Enter")
+    want = query.find_regions(catalog, "Zaporozhye")[0]
+    page.locator(f"div.region-detail[data-region='{want}']").wait_for()
+    assert f"region={want}" in page.url
+    ready(page, f"{site_url}/?region=Lugansk")
+    page.locator(f"div.region-detail[data-region='{query.find_regions(catalog, 'Lugansk')[0]}']"
+                 ).wait_for()
+
+
 def test_timeline_lists_and_filters_as_query_statements(page, site_url, catalog):
     ready(page, site_url)
     ids = page.locator("#timeline li.statement").evaluate_all(

@@ -113,6 +113,12 @@ def site_data(catalog: Catalog) -> dict:
                     for r in catalog.regions],
         "shown": {p.id: {r.id: [shown(s) for s in query.shown_for(catalog, p.id, r.id)]
                          for r in catalog.regions} for p in ordered},
+        # Names to find regions by, folded as query.fold folds them: regions (id, names,
+        # aliases), then groups (their members); site.js matches as query.find_regions.
+        "names": [[sorted({query.fold(n) for n in (r.id, *r.names)}), [r.id]]
+                  for r in catalog.regions]
+        + [[sorted({query.fold(n) for n in (g.id, *g.names)}), list(g.members)]
+           for g in catalog.groups],
         "speakers": query.speakers(catalog),
         # Catalog order; site.js sorts as query.statements does: (date, id), newest first.
         "statements": [{

@@ -77,13 +77,33 @@
     root.history.replaceState(null, "", root.location.pathname + (s ? "?" + s : ""));
   }
 
+  // query.fold: lower case, no accents, letters, digits and spaces only.
+  S.fold = function (text) {
+    return String(text).normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "")
+      .replace(/[^\p{L}\p{N} ]/gu, "").trim();
+  };
+
+  // query.find_regions: exact name matches, else names containing the text; groups expand.
+  S.findRegions = function (D, text) {
+    var needle = S.fold(text);
+    if (!needle) { return []; }
+    function matches(hit) {
+      var out = [];
+      D.names.forEach(function (entry) {
+        if (entry[0].some(hit)) {
+          entry[1].forEach(function (id) { if (out.indexOf(id) < 0) { out.push(id); } });
+        }
+      });
+      return out;
+    }
+    var exact = matches(function (k) { return k === needle; });
+    return exact.length ? exact : matches(function (k) { return k.indexOf(needle) >= 0; });
+  };
+
   function findRegion(D, text) {
     if (D.regionById[text]) { return text; }
-    var t = text.toLowerCase();
-    var hit = D.regions.filter(function (r) {
-      return [r.en, r.uk, r.ru].some(function (n) { return n && n.toLowerCase() === t; });
-    });
-    return hit.length ? hit[0].id : null;
+    var found = S.findRegions(D, text);
+    return found.length ? found[0] : null;
   }
 
   // The view the URL names, unknown values replaced by the default with the app's notices.
@@ -411,6 +431,14 @@
       option(regionSel, r.id, r.en + " \u00b7 " + r.uk + " \u00b7 " + r.ru);
     });
     regionSel.addEventListener("change", function () { select(regionSel.value || null); });
+    var search = document.getElementById("region-search");
+    search.addEventListener("change", function () {
+      if (!search.value.trim()) { return; }
+      var found = S.findRegions(D, search.value);
+      if (found.length) { select(found[0]); } else {
+        showNotices(["No region is called '" + search.value.trim() + "'."]);
+      }
+    });
     document.getElementById("attribution").textContent = D.attribution + " " + D.credit;
     var t0 = now();
     A = drawMap(D, G, document.getElementById("map"), function (id) {
