@@ -37,7 +37,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 STREAM_PATH = "/_stcore/stream"
 ROUTE_COOKIE = "claims_route"
 REPLICA_HEADER = "X-Claims-Replica"
-_STATE_RE = re.compile(r",s=(\{.*\});\(window\.__claimsMapStates", re.S)
+# render.map.page_script: `claimsAtlas.put(selector, key, "state", state);` (render/js/page.js)
+_PUT_RE = re.compile(r"claimsAtlas\.put\((.*)\);\s*</script>", re.S)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 
@@ -52,8 +53,14 @@ class WrongAnswer(Exception):
 
 def map_state_in(html_body: str) -> dict | None:
     """The state a page_script element carries (render.map.page_script), or None."""
-    m = _STATE_RE.search(html_body)
-    return json.loads(m.group(1)) if m else None
+    m = _PUT_RE.search(html_body)
+    if not m:
+        return None
+    try:
+        args = json.loads("[" + m.group(1) + "]")  # the call's arguments are JSON values
+    except ValueError:
+        return None
+    return args[3] if len(args) == 4 and args[2] == "state" else None
 
 
 def rerun_msg(query: str, widgets: dict[str, tuple[str, str]], cached: list[str]) -> bytes:
@@ -99,6 +106,7 @@ class Viewer:
     radio_options: list = field(default_factory=list)
     exceptions: list = field(default_factory=list)
     query: str = ""
+    seen: list = field(default_factory=list)  # proposals of every map state received
 
     async def connect(self) -> None:
         u = urlparse(self.base)
@@ -142,6 +150,8 @@ class Viewer:
             kind = msg.WhichOneof("type")
             if kind == "delta":
                 got = self._element(msg)
+                if got is not None:
+                    self.seen.append(got.get("proposal"))
                 if got is not None and state is None and (expect is None or
                                                            got.get("proposal") == expect):
                     state, answer_s = got, time.perf_counter() - t0

@@ -9,6 +9,7 @@ proposal switch answered correctly over it.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import shutil
 import urllib.request
@@ -63,6 +64,16 @@ def test_render_conf_rewrites_only_marked_lines():
         bproxy.render_conf(text.replace("# listen", ""), ["127.0.0.1:1"], "127.0.0.1:2")
 
 
+def test_load_generator_reads_the_apps_selection_script():
+    """bench/st_ws.py finds the answer where the app puts it (render.map.page_script)."""
+    from bench.st_ws import map_state_in
+
+    c = cat.load_catalog(None)
+    state = rmap.map_state(c, "us-28-point-plan", selected="UA-14")
+    assert map_state_in(rmap.page_script("map", state)) == state
+    assert map_state_in("<p>no script</p>") is None
+
+
 @pytest.fixture(scope="module")
 def replicas_behind_proxy(tmp_path_factory):
     if shutil.which("nginx") is None and not bproxy.Path(bproxy.NGINX).exists():
@@ -105,6 +116,23 @@ def test_health_and_sticky_routing_through_proxy(replicas_behind_proxy):
     assert seen == {f"127.0.0.1:{s.port}" for s in servers}, "new readers spread"
 
 
+@pytest.mark.browser
+def test_browser_session_through_proxy_stays_on_one_replica(page, replicas_behind_proxy):
+    """Chromium sends Origin and the cookie as a reader's browser does: the app's WebSocket
+    is accepted through the proxy and every request of the page reaches one replica."""
+    px, _servers = replicas_behind_proxy
+    replicas: list[str] = []
+    page.on("response", lambda r: replicas.append(r.headers.get("x-claims-replica")))
+    page.goto(f"{px.url}/?proposal=us-28-point-plan")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
+    frame.locator("path.region-UA-14.disp-demilitarised_zone").wait_for(state="attached")
+    assert frame.locator("path.region").count() == 27
+    assert "claims_route" in {c["name"] for c in page.context.cookies()}
+    answered = [r for r in replicas if r]
+    assert len(answered) > 5 and len(set(answered)) == 1, set(answered)
+    assert page.external == []
+
+
 def test_websocket_session_through_proxy_switches_and_fails_over(replicas_behind_proxy):
     px, servers = replicas_behind_proxy
     c = cat.load_catalog(None)
@@ -114,7 +142,9 @@ def test_websocket_session_through_proxy_switches_and_fails_over(replicas_behind
         v = Viewer(px.url, timeout=60)
         await v.connect()
         assert v.cookie and v.replica in {f"127.0.0.1:{s.port}" for s in servers}
-        check(await v.open(ids[1]), rmap.map_state(c, ids[1]))
+        first = await v.open(ids[1])
+        assert first.state is not None, (v.seen, v.exceptions, first)
+        check(first, rmap.map_state(c, ids[1]))
         check(await v.switch(2, ids[2]), rmap.map_state(c, ids[2]))
         await v.close()
         # Its replica goes away: the same cookie now reaches the other one.
@@ -126,4 +156,6 @@ def test_websocket_session_through_proxy_switches_and_fails_over(replicas_behind
         check(await v.open(ids[2]), rmap.map_state(c, ids[2]))
         await v.close()
 
-    asyncio.run(asyncio.wait_for(scenario(), 240))
+    # Its own thread: Playwright's sync API (the browser tests) keeps a loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(asyncio.wait_for(scenario(), 240))).result(timeout=300)
