@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.stages, args.think = "10,30", (0.5, 2.0)
     args.stages = [int(x) for x in str(args.stages).split(",")]
-    from bench.run import machine_info
+    from bench.run import background_busy, machine_info
 
     result = {"what": "replicas behind deploy/nginx.conf, simulated WebSocket viewers",
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -249,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
               "settings": {"replicas": args.replicas, "stages": args.stages,
                            "switches_per_stage": args.switches, "think_s": list(args.think),
                            "timeout_s": args.timeout}}
+    # Other work on a shared machine inflates every figure: say how busy it was before.
+    result["background_cpu_before"] = {"busy_fraction_while_idle": background_busy(2.0),
+                                       "loadavg": Path("/proc/loadavg").read_text().split()[:3]}
     logdir = Path(tempfile.mkdtemp(prefix="claims-replicas-"))
     servers = [srv.Server.dashboard(logdir, name=f"replica-{i + 1}")
                for i in range(args.replicas)]

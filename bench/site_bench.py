@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.views, args.switches = 3, 20
-    from bench.run import machine_info
+    from bench.run import background_busy, machine_info
 
     work = Path(tempfile.mkdtemp(prefix="claims-site-bench-"))
     site_dir = work / "public"
@@ -206,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
                    check=True, cwd=ROOT, timeout=300)
     result = {"what": "static atlas (build-site) vs the one-line Streamlit app",
               "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              "machine": machine_info(), "goals": GOALS}
+              "machine": machine_info(), "goals": GOALS,
+              "background_cpu_before": {"busy_fraction_while_idle": background_busy(2.0),
+                                        "loadavg": Path("/proc/loadavg").read_text().split()[:3]}}
     floor = srv.Server.floor(work)
     try:
         floor.start()

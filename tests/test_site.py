@@ -133,6 +133,9 @@ def test_region_detail_beside_the_map_from_url_and_click(page, site_url, catalog
     notices = page.locator("#notices li").all_inner_texts()
     assert any("Unknown proposal 'nonsense'" in n for n in notices)
     assert any("Unknown region 'Atlantis'" in n for n in notices)
+    ready(page, f"{site_url}/?mode=present&deck=x&control=deepstate/2025-11-20")
+    notices = page.locator("#notices li").all_inner_texts()
+    assert len(notices) == 2 and "live app only" in notices[0] and "live app" in notices[1]
     assert page.locator("#map").get_attribute("data-proposal") == query.default_proposal_id(
         catalog)
     assert page.external == []

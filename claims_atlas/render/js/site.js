@@ -126,6 +126,12 @@
         notices.push("Unknown proposal '" + c + "' to compare with: comparison off.");
       }
     }
+    if ((q.get("mode") || "").trim() === "present" || q.get("deck")) {
+      notices.push("Present mode is in the live app only: showing the map.");
+    }
+    if ((q.get("control") || "").trim()) {
+      notices.push("The line of contact (control=) is in the live app only: showing no line.");
+    }
     view.notices = notices;
     return view;
   }
