@@ -18,5 +18,5 @@ pid = query.default_proposal_id(catalog)
 state = rmap.map_state(catalog, pid)
 left, _right = st.columns([3, 2], gap="medium")
 with left:
-    mapview.show(cache.prepared_map(catalog, None), key="map", height=620, state=state,
+    mapview.show(cache.prepared_map(catalog), key="map", height=620, state=state,
                  returned_objects=["last_active_drawing"])

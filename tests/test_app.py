@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import os
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from claims_atlas import REPO_ROOT
-from claims_atlas.app import mapview
+from claims_atlas.app import cache, mapview
 from claims_atlas.core import catalog as cat
 from tests.apptest_support import drawn_app
 
@@ -90,17 +93,40 @@ def test_broken_catalog_shows_file_and_line(make_seeds, monkeypatch):
     assert "all.yaml:2:" in text and "impossible date" in text
 
 
-def test_catalog_edit_shows_on_next_load(real_seeds, monkeypatch):
+def settled(path, seconds: float = 5) -> None:
+    """Date the file's change `seconds` back: its edit has settled (cache.SETTLE_SECONDS)."""
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_catalog_edit_shows_once_settled_and_valid(real_seeds, monkeypatch):
+    monkeypatch.setattr(cache, "SETTLE_SECONDS", 60)  # a slow machine's run stays inside it
+    for path in real_seeds.rglob("*"):
+        settled(path, 600)
     at = app(seeds=real_seeds, monkeypatch=monkeypatch)
     assert not at.exception
     plan = real_seeds / "proposals" / "us-28-point-plan.yaml"
-    plan.write_text(plan.read_text().replace("title: US 28-point plan",
-                                             "title: US 28-point plan (edited)", 1))
+    text = plan.read_text()
+    # Caught half-written (valid YAML, cut after a provision): not taken while it changes.
+    plan.write_text(text.replace("title: US 28-point plan", "title: US 28-point plan (half)", 1)
+                    .split("  - region: UA-09")[0])
+    at = app(seeds=real_seeds, monkeypatch=monkeypatch)
+    assert "US 28-point plan (half)" not in html_text(at)
+    assert "files are changing" in html_text(at)
+    plan.write_text(text.replace("title: US 28-point plan", "title: US 28-point plan (edited)", 1))
+    settled(plan, 120)
     at = app(seeds=real_seeds, monkeypatch=monkeypatch)
     assert "US 28-point plan (edited)" in html_text(at)
+    stamp = dt.datetime.fromtimestamp(plan.stat().st_mtime, dt.UTC)
+    assert f"Catalog last changed {stamp:%Y-%m-%d %H:%M:%S} UTC" in [
+        c.value for c in at.sidebar.caption]
     plan.write_text("id: [broken\n")
+    settled(plan, 90)
     at = app(seeds=real_seeds, monkeypatch=monkeypatch)
-    assert "malformed YAML" in html_text(at)
+    body = html_text(at)
+    assert "does not validate; still showing the last good version" in body
+    assert "us-28-point-plan.yaml:2: malformed YAML" in body
+    assert "US 28-point plan (edited)" in body and not at.exception
 
 
 def test_compare_page():
@@ -196,3 +222,15 @@ def test_the_map_comes_first_and_the_rest_with_its_first_answer():
     at.run()
     assert at.radio(key="proposal").value == "us-28-point-plan"
     assert 'data-testid="timeline"' in html_text(at)
+
+
+def test_header_says_how_far_the_record_reaches():
+    from claims_atlas.core import query
+
+    at = app()
+    text = html_text(at)
+    reach = query.record_reach(cat.load_catalog())
+    assert 'data-testid="record-reach"' in text
+    assert f"Record current to {reach.day} {reach:%B %Y}; stored sources are thin" in text
+    labels = at.radio(key="proposal").options
+    assert labels[0].startswith("2015 · Minsk II") and any("· leaked" in x for x in labels)

@@ -248,7 +248,7 @@ def test_deck_export_pdf_has_a_page_per_scene(tmp_path):
     out = tmp_path / "deck.pdf"
     result = run("deck", "export", str(REAL_DECK), "--format", "pdf", "-o", str(out))
     assert result.exit_code == 0, result.output
-    pages = len(PdfReader(out).pages)
+    pages = len(PdfReader(out).pages)  # pypdf: no program outside the venv
     assert pages == len(cat.load_catalog().briefing("nov-dec-2025").scenes)
 
 
@@ -369,6 +369,7 @@ def test_present_without_decks(make_seeds, monkeypatch):
 
 def test_save_view_form_adds_a_scene(real_seeds, monkeypatch):
     monkeypatch.setenv(cat.SEEDS_ENV, str(real_seeds))
+    monkeypatch.setenv(briefing.EDITOR_ENV, "1")  # `serve --editor`
     path = real_seeds / "briefings" / REAL_DECK.name
     at = drawn_app()
     at.query_params["proposal"] = "geneva-framework-2025-11"

@@ -59,7 +59,7 @@ def test_quote_not_verbatim(make_seeds):
     root = make_seeds({"statements/all.yaml": STATEMENTS.replace(
         "      quote: There will be no deal on those terms.",
         "      quote: There will never be a deal.")})
-    line = only(root, "not verbatim")
+    line = only(root, "not verbatim in document")
     assert "all.yaml:11:" in line and "There will never be a deal." in line
 
 
@@ -149,3 +149,31 @@ def test_normalise_quote_marks_and_spaces():
 def test_proposal_titles_are_unique(make_seeds):
     root = make_seeds({"proposals/plan-b.yaml": PROPOSAL.replace("id: plan-a", "id: plan-b")})
     assert "'plan-a'" in only(root, "is already used by")
+
+
+@pytest.mark.parametrize("url", ["https://www.tvc.ru/news/show/id/1",
+                                 "https://www.globaltimes.cn/page/1.shtml"])
+def test_state_broadcasters_and_papers_must_be_marked(make_seeds, url):
+    root = make_seeds({"proposals/plan-a.yaml": PROPOSAL.replace(
+        "https://example.org/report", url)})
+    assert "state_media: true" in only(root, "is state media")
+
+
+def test_translation_is_loaded_next_to_a_non_english_quote(make_seeds):
+    root = make_seeds({"statements/all.yaml": STATEMENTS.replace(
+        "  stance: rejects", "  translation: There will be no deal on those terms (ours).\n"
+                           "  stance: rejects")})
+    catalog = cat.load_catalog(root)
+    assert catalog.statement("minister-no-deal").translation == (
+        "There will be no deal on those terms (ours).")
+    from claims_atlas.core.export import statement_dict
+
+    assert statement_dict(catalog.statement("minister-no-deal"))["translation"] == (
+        "There will be no deal on those terms (ours).")
+
+
+def test_translation_needs_the_quote_language(make_seeds):
+    root = make_seeds({"proposals/plan-a.yaml": PROPOSAL.replace(
+        "https://example.org/report", "https://example.org/report\n"
+        "        translation: An English rendering.")})
+    assert "add 'language'" in only(root, "'translation' is for a non-English quote")

@@ -10,6 +10,7 @@ import datetime as dt
 import http.server
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -377,7 +378,7 @@ def test_index_write_failure_after_the_commit_is_harmless(tmp_path, cache, monke
             raise OSError(13, "Permission denied")
         real(path, data)
 
-    monkeypatch.setattr(ctl, "_atomic_write", no_index)
+    monkeypatch.setattr(ctl.store, "_atomic_write", no_index)
     new = write(tmp_path / "new.geojson", {"type": "Polygon", "coordinates": sq(37, 48, 38, 49)})
     result = run("import", str(new), "--date", DAY, "--source", "DeepStateMap")
     assert result.exit_code == 0, result.output
@@ -457,11 +458,11 @@ def test_coastal_sliver_is_counted_as_occupied():
 
 
 @pytest.mark.parametrize("occupied, not_occupied_km2", [
-    # a 2 km x 2 km corner on the coast: too wide to be a sliver
-    (lambda: shapely.difference(metric_box(-1, -1, 11, 11), metric_box(-1, -1, 2, 2)), 4.0),
-    # a 10 km x 600 m strip on the coast: thin, but 6 km² is too large
-    (lambda: metric_box(-1, 0.6, 11, 11), 6.0),
-    # a thin 2 km x 200 m gap inside the occupied area (not on the coast): a grey zone
+    # a 6 km x 6 km corner on the coast: a quarter of it lies more than 3 km inland
+    (lambda: shapely.difference(metric_box(-1, -1, 11, 11), metric_box(-1, -1, 6, 6)), 36.0),
+    # a 10 km x 5 km strip on the coast: too deep to be a mismatch of coastlines
+    (lambda: metric_box(-1, 5, 11, 11), 50.0),
+    # a thin 2 km x 200 m gap inside the occupied area (not near the coast): a grey zone
     (lambda: shapely.difference(metric_box(-1, -1, 11, 11), metric_box(4, 5, 6, 5.2)), 0.4),
 ])
 def test_pieces_that_are_not_slivers_stay_not_occupied(occupied, not_occupied_km2):
@@ -469,6 +470,53 @@ def test_pieces_that_are_not_slivers_stay_not_occupied(occupied, not_occupied_km
     (row,) = ctl.region_stats(occupied(), frame)
     assert row["slivers_km2"] == 0
     assert row["ukrainian_km2"] == pytest.approx(not_occupied_km2, rel=1e-5)
+
+
+def test_wide_coastal_strip_and_coastal_lake_are_gaps_and_the_unit_reads_100():
+    # The Kerch kind: a 10 km x 2.6 km strip between the control data's coast and the
+    # boundary file's (26 km², wider than 1 km), and a 1 km² "lake" hole 1 km inland that the
+    # control data leaves out: the data shows the unit wholly held, so it reads exactly 100 %.
+    region = metric_box(0, 0, 10, 10)
+    occupied = shapely.difference(metric_box(-1, 2.6, 11, 11), metric_box(4, 8, 5, 9))
+    (row,) = ctl.region_stats(MultiPolygon([occupied]), regions_frame(**{"UA-A": region}))
+    assert row["slivers_km2"] == pytest.approx(27, rel=1e-5)
+    assert row["russian_share"] == 1.0 and row["ukrainian_km2"] == 0.0
+    moved = ctl.moved_by({"UA-A": [("whole", "recognised_russian_de_jure")]}, [row])
+    assert moved[0]["to_russia_km2"] == 0.0  # boundary noise never moves
+
+
+def test_overhang_speck_is_not_russian_held_ground():
+    # The occupied polygon overhangs A's generalised edge into B by 300 m along 2 km
+    # (0.6 km²): B reads 0 km² held and split_region gives it no Russian-held part.
+    frame = regions_frame(**{"UA-A": metric_box(0, 0, 10, 10), "UA-B": metric_box(10, 0, 20, 10)})
+    occupied = shapely.union(metric_box(-1, -1, 10, 11), metric_box(10, 4, 10.3, 6))
+    a, b = ctl.region_stats(MultiPolygon([occupied]), frame)
+    assert a["russian_share"] == 1.0
+    assert b["russian_km2"] == 0.0 and b["specks_km2"] == pytest.approx(0.6, rel=1e-4)
+    russian, ukrainian = ctl.split_region(metric_box(10, 0, 20, 10), occupied)
+    assert russian.is_empty and ctl.area_km2(ukrainian) == pytest.approx(100, rel=1e-6)
+    moved = ctl.moved_by({"UA-B": [("russian_held", "russian_withdrawal")]}, [a, b])
+    assert moved[0]["to_ukraine_km2"] == 0.0
+
+
+def test_interior_check_agrees_with_a_plain_intersection_away_from_the_coast():
+    # Independent: shapely's plain intersection on the land farther than 3 km from the coast
+    # against the method's split, per unit; and pyproj.Geod areas against EPSG:3035.
+    frame = regions_frame(**{"UA-A": metric_box(0, 0, 30, 30), "UA-B": metric_box(30, 0, 60, 30)})
+    occupied = shapely.difference(metric_box(17, 1.5, 61, 31), metric_box(40, 10, 45, 12))
+    rows = {r["region"]: r for r in ctl.region_stats(MultiPolygon([occupied]), frame)}
+    check = {r["region"]: r for r in ctl.interior_check(MultiPolygon([occupied]), frame)}
+    for rid in ("UA-A", "UA-B"):
+        assert abs(check[rid]["plain_share"] - check[rid]["method_share"]) < 0.005
+    # in B the coast strip (1.5 km) is a gap, the inland hole (10 km²) is not; in A the strip
+    # continues A's Ukrainian-held west (one piece reaching inland), so it stays Ukrainian
+    assert rows["UA-B"]["ukrainian_km2"] == pytest.approx(10, rel=1e-4)
+    assert rows["UA-A"]["russian_km2"] == pytest.approx(13 * 28.5, rel=1e-4)
+    geod = Geod(ellps="WGS84")
+    whole_b = shapely.segmentize(metric_box(30, 0, 60, 30), 0.001)
+    held_b = shapely.segmentize(shapely.difference(whole_b, metric_box(40, 10, 45, 12)), 0.001)
+    geo_share = geod.geometry_area_perimeter(held_b)[0] / geod.geometry_area_perimeter(whole_b)[0]
+    assert abs(rows["UA-B"]["russian_share"] - abs(geo_share)) < 0.005
 
 
 def test_slivers_only_count_along_the_coast_or_national_border():
@@ -549,11 +597,15 @@ def test_stats_are_cached_on_disk_and_in_process(metric_snapshot, regions_file, 
     (info,) = ctl.list_snapshots()
     first = ctl.snapshot_stats(info, regions_file)
     assert not first.cached
-    cache_file = metric_snapshot.with_name(f"{DAY}.stats.json")
-    key = json.loads(cache_file.read_text())["key"]
-    assert key["snapshot_sha256"] and key["geodata_sha256"]
+    db = metric_snapshot.parent.parent / "figures.sqlite"  # the one table of figures
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT region, russian_km2, snapshot_sha256, geodata_sha256 "
+                             "FROM figures WHERE source = 'test-source' AND date = ?",
+                             (DAY,)).fetchall()
+    assert [(r, round(km2, 6)) for r, km2, _, _ in stored] == [("UA-A", 30.0), ("UA-B", 100.0)]
+    assert all(snap and geo for _, _, snap, geo in stored)
     calls = []
-    monkeypatch.setattr(ctl, "region_stats", lambda *a: calls.append(a) or [])
+    monkeypatch.setattr(ctl.areas, "region_stats", lambda *a: calls.append(a) or [])
     assert ctl.snapshot_stats(info, regions_file).regions == first.regions  # in-process
     ctl._stats_cached.cache_clear()
     again = ctl.snapshot_stats(info, regions_file)  # from the JSON next to the snapshot

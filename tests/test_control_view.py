@@ -72,3 +72,48 @@ def test_unknown_snapshot_in_url_gives_a_notice(snapshot):
     assert not at.exception
     text = html.unescape("\n".join(str(e.proto.body) for e in at.get("html")))
     assert "is not in the local cache" in text
+
+
+def test_provision_on_ground_the_snapshot_lacks_is_not_drawn(snapshot):
+    # Case chernihiv-stripes-with-snapshot: the 28-point plan has Russia withdraw from the
+    # Russian-held part of Chernihiv; the snapshot holds none of Chernihiv, so with it loaded
+    # Chernihiv is not striped "Russia withdraws", while Donetsk is still split by part.
+    from claims_atlas.render import map as rmap
+
+    catalog = cat.load_catalog()
+    without = rmap.map_state(catalog, "us-28-point-plan")
+    assert len(without["regions"]["UA-77"]["d"]) == 2  # the documented two-provision look
+    parts = control_view.parts_present(control_view.overlay(snapshot).parts)
+    assert "UA-77" not in parts and parts["UA-14"] == ("russian_held", "ukrainian_held")
+    state = rmap.map_state(catalog, "us-28-point-plan", parts=parts)
+    assert "UA-77" not in state["regions"]  # nothing drawn: not addressed on this ground
+    assert [p for p, _ in state["regions"]["UA-14"]["p"]] == ["russian_held", "ukrainian_held"]
+    assert state["regions"]["UA-09"] == without["regions"]["UA-09"]
+    drawn = '"UA-77":{"d":["russian_withdrawal"'
+    assert drawn in rmap.base_map(catalog).get_root().render()
+    page = rmap.base_map(catalog, overlay=control_view.overlay(snapshot)).get_root().render()
+    assert drawn not in page
+
+
+def test_handout_scene_draws_the_nearest_earlier_snapshot_and_credits_it(snapshot):
+    # A scene naming 2025-12-01 uses the snapshot of 2025-11-20 (the nearest before), splits
+    # Donetsk along that line, says which snapshot it used, and does not give Chernihiv a
+    # "Russia withdraws" it cannot have (no Russian-held ground there on that day).
+    from claims_atlas.render import handouts
+
+    catalog = cat.load_catalog()
+    scene = handouts.scene_for(catalog, "us-28-point-plan",
+                               control=("2025-12-01", "Test Source"))
+    credit = scene.source_lines[0]
+    assert credit == ("Control: test squares (synthetic), snapshot of 2025-11-20 "
+                      "(the nearest before 2025-12-01)")
+    assert [d for d, _ in scene.split_geoms["UA-14"]] == ["recognised_russian_de_facto",
+                                                          "demilitarised_zone"]
+    assert scene.split_geoms["UA-14"][0][1].bounds[0] >= 37.59
+    assert scene.dispositions["UA-77"] == ["not_addressed"] and "UA-77" not in scene.labels
+    assert scene.control is not None
+    png = handouts.proposal_png(catalog, "us-28-point-plan", control=("2025-11-20",
+                                                                       "test-source"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(control.ControlError, match="no Test Source snapshot on or before"):
+        handouts.scene_for(catalog, "us-28-point-plan", control=("2025-01-01", "Test Source"))

@@ -205,7 +205,10 @@ def test_yaml_round_trip(which, request):
         assert [(ev.document, ev.quote) for ev in s.evidence] == [
             (draft.document.id, entry.evidence_quote)]
         assert f"- id: {entry.id}  # line {entry.line}" in text
-    assert problems == []
+    # Each entry carries its review mark, refused until a person sets it (issue 10 §4).
+    assert [p.message for p in problems] == [
+        "statement: drafted and not reviewed; check it against its source, then set "
+        "'reviewed: true'"] * len(draft.entries)
     if which == "seed":
         assert "# paraphrase: check wording" in text and "# date: dateline, check" in text
 
@@ -214,9 +217,18 @@ def test_validate_clean_in_a_catalog_copy(tmp_path, seed, fixture):
     root = tmp_path / "seeds"
     shutil.copytree(REPO_ROOT / "seeds", root)
     shutil.copy(FIXTURE, root / "documents" / FIXTURE.name)
-    (root / "statements" / "draft-seed.yaml").write_text(d.render_yaml(seed), encoding="utf-8")
-    (root / "statements" / "draft-fixture.yaml").write_text(d.render_yaml(fixture),
-                                                            encoding="utf-8")
+    unreviewed = d.render_yaml(seed)
+    (root / "statements" / "draft-seed.yaml").write_text(unreviewed, encoding="utf-8")
+    found = [str(p) for p in cat.check(root)]
+    marks = [n for n, line in enumerate(unreviewed.splitlines(), 1) if "reviewed: false" in line]
+    assert len(found) == len(seed.entries) == len(marks)
+    assert [p.split(": ", 1)[0] for p in found] == [
+        f"{root / 'statements' / 'draft-seed.yaml'}:{n}" for n in marks]
+    # Reviewed: a person checked each entry and set the mark.
+    (root / "statements" / "draft-seed.yaml").write_text(
+        unreviewed.replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    (root / "statements" / "draft-fixture.yaml").write_text(
+        d.render_yaml(fixture).replace("reviewed: false", "reviewed: true"), encoding="utf-8")
     assert [str(p) for p in cat.check(root)] == []
     catalog, _ = cat.read_catalog(root)
     assert len(catalog.statements) == (len(cat.read_catalog(None)[0].statements)

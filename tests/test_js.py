@@ -52,3 +52,50 @@ def test_unknown_script_or_call_is_refused():
         js.source("../map.py")
     with pytest.raises(js.ScriptError):
         js.call("put);alert(1")
+
+
+def _node_eval(files: tuple[str, ...], expression: str):
+    """Evaluate `expression` in node after loading `files` (window = the global object)."""
+    import json
+
+    program = ("globalThis.window = globalThis;\n" + "\n".join(js.source(f) for f in files)
+               + f"\nprocess.stdout.write(JSON.stringify({expression}));")
+    done = subprocess.run([NODE, "-e", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_overlay_lines_decode_in_the_browser_as_encoded():
+    from claims_atlas.render import map as rmap
+
+    coords = [(37.6, 46.5), (41.0, 46.5), (41.00004, 50.49996), (22.15, 44.3), (37.6, 46.5)]
+    encoded = rmap.encode_line(coords)
+    assert set(encoded) <= {chr(c) for c in range(63, 127)}
+    decoded = _node_eval(("atlas.js",), f"claimsAtlas.decodeLine({js.js_json(encoded)}, 4)")
+    assert decoded == [[46.5, 37.6], [46.5, 41.0], [50.5, 41.0], [44.3, 22.15], [46.5, 37.6]]
+
+
+def _inline(html: str) -> str:
+    assert html.startswith("<script>") and html.endswith("</script>")
+    return html[len("<script>"):-len("</script>")]
+
+
+def test_data_queued_before_the_library_runs_when_it_loads():
+    """Page elements may run in any order: a call that comes before page.js waits for it."""
+    import json
+
+    from claims_atlas.render import map as rmap
+
+    state_js = _inline(rmap.page_script("map", {"proposal": "p", "title": "</script>"}))
+    show_js = _inline(rmap.overlay_show_script("map", "src/2025-11-20"))
+    store_js = _inline(rmap.overlay_store_script("map", {"key": "src/2025-11-20", "parts": [],
+                                                         "line": [], "credit": "c"}))
+    program = ("globalThis.window = globalThis;"
+               "globalThis.document = {querySelectorAll: function () { return []; }};\n"
+               + state_js + show_js + "\n" + _inline(rmap.page_library()) + "\n" + store_js
+               + "\nprocess.stdout.write(JSON.stringify(claimsAtlas.maps.map));")
+    done = subprocess.run([NODE, "-e", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    got = json.loads(done.stdout)
+    assert got["state"] == {"proposal": "p", "title": "</script>"}
+    assert got["show"] == "src/2025-11-20" and list(got["store"]) == ["src/2025-11-20"]

@@ -97,3 +97,31 @@ def test_lineage_both_directions(catalog):
 
 def test_default_proposal_is_the_28_point_plan(catalog):
     assert query.default_proposal_id(catalog) == "us-28-point-plan"
+
+
+def test_record_reach_is_the_newest_dated_item(make_seeds):
+    from tests.conftest import STATEMENTS
+
+    root = make_seeds({"statements/later.yaml": STATEMENTS.replace(
+        "minister-no-deal", "minister-later").replace("date: 2025-11-21", "date: 2026-06-28")})
+    small = cat.load_catalog(root)
+    assert query.record_reach(small) == dt.date(2026, 6, 28)
+    assert query.record_reach_text(small) == (
+        "Record current to 28 June 2026; stored sources are thin after March 2026.")
+
+
+def test_record_reach_of_an_empty_catalog(make_seeds):
+    root = make_seeds({"proposals/plan-a.yaml": None, "statements/all.yaml": None})
+    small, _ = cat.read_catalog(root)
+    assert query.record_reach(small) is None
+    assert query.record_reach_text(small) == "The record is empty."
+
+
+def test_picker_labels_lead_with_the_year_and_end_with_the_status(catalog):
+    plan = catalog.proposal("us-28-point-plan")
+    assert query.picker_label(plan) == "2025 · US 28-point plan · leaked"
+    labels = [query.picker_label(p) for p in query.proposals_by_date(catalog)]
+    years = [int(label.split(" · ")[0]) for label in labels]
+    assert years == sorted(years) and len(set(labels)) == len(labels)
+    assert query.picker_label(catalog.proposal("twenty-point-framework-2025-12")).endswith(
+        "· described by an official")

@@ -1,11 +1,19 @@
 """The one module that caches. Pure loaders from core, wrapped once per process.
 
 The catalog is keyed on a fingerprint of its files (paths, sizes, mtimes), so an edit shows
-on the next page load without a restart, and a broken edit raises its validation error
-instead of serving the old data silently (Streamlit does not cache exceptions).
+on a later page load without a restart. A changed catalog is taken only once its files have
+stopped changing (none touched for SETTLE_SECONDS: a file caught half-written is not
+served) and it validates clean; until then the last good catalog is served and
+`catalog_status` says why (the page shows it, with when the catalog last changed). With no
+good catalog yet, a broken one raises its validation error (shown with path:line).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -19,10 +27,72 @@ def _catalog(seeds: str, fingerprint: tuple) -> Catalog:
     return cat.load_catalog(seeds)
 
 
+SETTLE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    """What the page says about the catalog it shows: when its files last changed (UTC),
+    and why a newer state of the files is not shown yet (None when it is)."""
+
+    changed: dt.datetime | None
+    waiting: str | None = None
+    problems: tuple = ()
+
+
+_good: dict[str, tuple[tuple, Catalog]] = {}     # seeds -> (fingerprint, last good catalog)
+_broken: dict[str, tuple[tuple, tuple]] = {}     # seeds -> (fingerprint, its problems)
+_status: dict[str, CatalogStatus] = {}
+_lock = threading.Lock()
+
+
+def _newest(fingerprint: tuple) -> float:
+    return max((mtime for _, _, mtime in fingerprint), default=0) / 1e9
+
+
+def _when(fingerprint: tuple) -> dt.datetime | None:
+    newest = _newest(fingerprint)
+    return dt.datetime.fromtimestamp(newest, dt.UTC) if newest else None
+
+
 def catalog() -> Catalog:
-    """The validated catalog; raises CatalogInvalid (shown by the page) when it is broken."""
+    """The validated catalog (see the module docstring for when a changed one is taken);
+    raises CatalogInvalid (shown by the page) when no good catalog was ever loaded."""
     seeds = str(cat.seeds_dir())
-    return _catalog(seeds, cat.catalog_fingerprint(seeds))
+    fingerprint = cat.catalog_fingerprint(seeds)
+    with _lock:
+        good = _good.get(seeds)
+    if good and good[0] == fingerprint:
+        _status[seeds] = CatalogStatus(_when(fingerprint))
+        return good[1]
+    if good and time.time() - _newest(fingerprint) < SETTLE_SECONDS:
+        _status[seeds] = CatalogStatus(_when(good[0]), "The catalog's files are changing: "
+                                       "the new version is shown once they have settled.")
+        return good[1]
+    broken = _broken.get(seeds)
+    if good and broken and broken[0] == fingerprint:
+        _status[seeds] = CatalogStatus(_when(good[0]), _BROKEN, broken[1])
+        return good[1]
+    try:
+        loaded = _catalog(seeds, fingerprint)
+    except cat.CatalogInvalid as exc:
+        if not good:
+            raise
+        _broken[seeds] = (fingerprint, tuple(exc.problems))
+        _status[seeds] = CatalogStatus(_when(good[0]), _BROKEN, tuple(exc.problems))
+        return good[1]
+    with _lock:
+        _good[seeds] = (fingerprint, loaded)
+    _status[seeds] = CatalogStatus(_when(fingerprint))
+    return loaded
+
+
+_BROKEN = "The catalog was changed but does not validate; still showing the last good version."
+
+
+def catalog_status() -> CatalogStatus:
+    """About the catalog the last `catalog()` call returned in this process."""
+    return _status.get(str(cat.seeds_dir()), CatalogStatus(None))
 
 
 @st.cache_resource(show_spinner=False)
@@ -81,23 +151,36 @@ def moved_rows(_catalog: Catalog, key: tuple, proposal_id: str, snapshot: str) -
     return control_view.moved_rows(_catalog, proposal_id, control_view.find(snapshot))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overlay_payload(key: str, stamp: tuple) -> dict:
+    from claims_atlas.render import map as rmap
+
+    return rmap.overlay_payload(_overlay(key, stamp))
+
+
+def overlay_payload(info) -> dict | None:
+    """What the browser gets of a snapshot (render.map.overlay_payload), once per process;
+    None for None."""
+    if info is None:
+        return None
+    from claims_atlas.core import control_view
+
+    stat = info.path.stat()
+    return _overlay_payload(control_view.snapshot_key(info), (stat.st_size, stat.st_mtime_ns))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _prepared_map(seeds: str, fingerprint: tuple, overlay_key: str | None, height: int):
+def _prepared_map(seeds: str, fingerprint: tuple, height: int):
     from claims_atlas.app import mapview
     from claims_atlas.render import map as rmap
 
-    snapshot = None
-    if overlay_key is not None:
-        from claims_atlas.core import control_view
-
-        snapshot = overlay(control_view.find(overlay_key))
-    return mapview.prepare(rmap.base_map(catalog(), height=height, overlay=snapshot))
+    return mapview.prepare(rmap.base_map(catalog(), height=height))
 
 
-def prepared_map(c: Catalog, overlay_key: str | None = None, height: int = 620):
-    """The rendered base map (folium's work done once per catalog, snapshot and height)."""
-    return _prepared_map(c.seeds_dir, cat.catalog_fingerprint(c.seeds_dir), overlay_key,
-                         height)
+def prepared_map(c: Catalog, height: int = 620):
+    """The rendered base map (folium's work done once per catalog and height); the control
+    snapshot travels beside it (overlay_payload)."""
+    return _prepared_map(c.seeds_dir, cat.catalog_fingerprint(c.seeds_dir), height)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from claims_atlas import REPO_ROOT
 from claims_atlas.app import cache, state, ui
 from claims_atlas.core.catalog import CatalogInvalid
 from claims_atlas.core.geo import GeodataError
+from claims_atlas.render.html import md_escape
 
 ICON = str(Path(__file__).parent / "static" / "favicon.png")  # local: no icon CDN
 
@@ -22,11 +24,14 @@ except CatalogInvalid as exc:
     ui.catalog_error(exc.problems)
     st.stop()
 except GeodataError as exc:
-    st.error(f"Boundary data problem: {exc}")
+    st.error(f"Boundary data problem: {md_escape(ui.hide_root(str(exc), REPO_ROOT))}")
     st.stop()
 
 state.begin_run()
 present = st.query_params.get(state.MODE) == "present"
+ui.catalog_status(cache.catalog_status(), sidebar=not present)
+if not present:
+    ui.record_reach(catalog)
 pages = [
     st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",

@@ -5,7 +5,8 @@ the neighbours, and a 200 KB script). The base map never changes with the select
 rendered pieces are computed once (cached in cache.py) and handed to the very component
 `st_folium` uses. The selection does not travel as a component argument (streamlit-folium's
 `feature_group_to_add` would make every rerun resend the whole ~200 KB element) but in a
-small script beside the map (render.map.page_script): the component's arguments never change,
+small script beside the map (render.map.page_script), and so does the control overlay
+(render.map.overlay_store_script, overlay_show_script): the component's arguments never change,
 the frontend keeps its iframe and Leaflet map, and Streamlit's message cache sends the map
 once per browser session.
 
@@ -79,11 +80,16 @@ def answered_key(key: str) -> str:
 
 
 def show(prepared: Prepared, state: dict, key: str, height: int,
-         returned_objects: Sequence[str] = (), on_change: Callable | None = None):
-    """Draw the map (once) and show `state` in it (map.map_state); returns what the map
-    sends back. The component's arguments depend only on the base map, so a rerun with
-    another state changes nothing in the component: the page script beside it applies the
-    state in place (render.map.page_script)."""
+         returned_objects: Sequence[str] = (), on_change: Callable | None = None,
+         overlay: dict | None = None, nearby: Sequence[dict] = ()):
+    """Draw the map (once) and show `state` (map.map_state) and `overlay` (the control
+    snapshot, map.overlay_payload, or None) in it; returns what the map sends back. The
+    component's arguments depend only on the base map, so a rerun with another state or
+    overlay changes nothing in the component: the page scripts beside it apply them in place
+    (render.map.page_script, overlay_store_script, overlay_show_script), each in an element
+    of its own so a proposal switch does not resend the overlay nor a snapshot switch the
+    selection. `nearby` overlays (the dates next to this one) are stored in the page too, so
+    a date step draws at once (render/js/dates.js); each is sent once per session."""
     hash_key = sf.generate_js_hash(prepared.script, key, False)
 
     def changed() -> None:
@@ -95,6 +101,7 @@ def show(prepared: Prepared, state: dict, key: str, height: int,
     defaults = {"last_active_drawing": None, "last_object_clicked_count": None,
                 "bounds": prepared.bounds, "zoom": prepared.zoom}
     with st.container(key=rmap.BOX_PREFIX + key):
+        st.html(rmap.page_library(), unsafe_allow_javascript=True)
         value = sf._component_func(
             script=prepared.script, header=prepared.header, html=prepared.html,
             id=prepared.map_id, key=hash_key, height=height, width=None,
@@ -104,5 +111,10 @@ def show(prepared: Prepared, state: dict, key: str, height: int,
             zoom=None, center=None, feature_group="", return_on_hover=False,
             layer_control=None, pixelated=False, css_links=list(prepared.css_links),
             js_links=list(prepared.js_links), on_change=changed, wrap_longitude=False)
+        for payload in (*nearby, overlay):
+            if payload is not None:
+                st.html(rmap.overlay_store_script(key, payload), unsafe_allow_javascript=True)
+        st.html(rmap.overlay_show_script(key, overlay["key"] if overlay else None),
+                unsafe_allow_javascript=True)
         st.html(rmap.page_script(key, state), unsafe_allow_javascript=True)
     return value

@@ -14,7 +14,7 @@ from claims_atlas.core import briefing, control, control_view
 from claims_atlas.core.models import Briefing, Catalog, Scene
 from claims_atlas.render import map as rmap
 from claims_atlas.render import slides
-from claims_atlas.render.html import notice_html
+from claims_atlas.render.html import md_escape, notice_html
 
 MAP_KEY, REGION_KEY = "present_map", "present_region"
 
@@ -65,9 +65,14 @@ def _overlay_key(scene: Scene, notices: list[str]) -> str | None:
 
 def _map(catalog: Catalog, deck: Briefing, number: int, scene: Scene,
          overlay_key: str | None, region: str | None) -> None:
-    state = rmap.map_state(catalog, scene.proposal, highlight=scene.regions, selected=region)
-    mapview.show(cache.prepared_map(catalog, overlay_key, height=slides.MAP_HEIGHT),
+    parts = (control_view.parts_present(cache.overlay(control_view.find(overlay_key)).parts)
+             if overlay_key else None)
+    state = rmap.map_state(catalog, scene.proposal, highlight=scene.regions, selected=region,
+                           parts=parts)
+    mapview.show(cache.prepared_map(catalog, height=slides.MAP_HEIGHT),
                  state=state, key=MAP_KEY, height=slides.MAP_HEIGHT,
+                 overlay=cache.overlay_payload(control_view.find(overlay_key))
+                 if overlay_key else None,
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=lambda: _region_from_map(catalog, deck.id, number))
 
@@ -93,8 +98,9 @@ def _panel(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> None:
 def _downloads(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> None:
     key = cache.key(catalog)
     missing = [s.control for s in deck.scenes if s.control and not _cached(s.control)]
-    why = (f"Needs the control snapshot {missing[0][1]} of {missing[0][0]}: import it with "
-           f"`claims-atlas control import`." if missing else None)
+    why = (f"Needs the control snapshot {md_escape(missing[0][1])} of "
+           f"{md_escape(missing[0][0])}: import it with `claims-atlas control import`."
+           if missing else None)
     pdf, png, leave = st.columns([1.3, 1.2, 0.8], gap="small")
     pdf.download_button("Handout PDF", lambda: cache.deck_pdf(catalog, key, deck.id),
                         file_name=f"{deck.id}.pdf", mime="application/pdf", on_click="ignore",

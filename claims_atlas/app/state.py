@@ -1,11 +1,12 @@
 """The one place that names session and URL state.
 
-The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`); unknown
-values fall back to the default with a visible notice, never an exception.
+The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`, `control`,
+`date`); unknown values fall back to the default with a visible notice, never an exception.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -15,6 +16,11 @@ from claims_atlas.core.models import Catalog
 
 PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
 DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
+DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, proposals)
+# The date control's widgets (app/datebar.py): slider, step buttons, play, and play's clock.
+DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
+DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
+DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
 MODES = ("explore", "present")
 _READ = "_claims_url_read"
 _LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
@@ -29,12 +35,32 @@ class View:
     deck: str | None = None
     scene: int = 1
     control: str | None = None
+    date: str | None = None  # YYYY-MM-DD
     notices: list[str] = field(default_factory=list)
+
+
+MAX_PARAM = 200  # characters: a longer value names nothing in the catalog
+MAX_SCENE_DIGITS = 6
 
 
 def _param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def shown(value: str, size: int = 60) -> str:
+    """A URL value as a notice quotes it: repr, clipped (a 10 kB value stays short)."""
+    text = value if len(value) <= size else value[: size - 1] + "…"
+    return repr(text)
+
+
+def scene_number(text: str) -> int | None:
+    """A 1-based scene number from the URL: ASCII digits only (not '²' or '٣'), at most
+    MAX_SCENE_DIGITS of them (no 4,301-digit int); None otherwise."""
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_SCENE_DIGITS:
+        return None
+    number = int(text)
+    return number if number >= 1 else None
 
 
 def read_view(catalog: Catalog) -> View:
@@ -47,36 +73,46 @@ def read_view(catalog: Catalog) -> View:
         if catalog.proposal(proposal):
             view.proposal = proposal
         else:
-            notices.append(f"Unknown proposal {proposal!r} in the link: showing "
+            notices.append(f"Unknown proposal {shown(proposal)} in the link: showing "
                            f"{catalog.proposal(default).title if default else 'nothing'}.")
     region = _param(REGION)
     if region is not None:
         found = region if catalog.region(region) else next(
-            iter(query.find_regions(catalog, region)), None)
+            iter(query.find_regions(catalog, region[:MAX_PARAM])), None)
         if found:
             view.region = found
         else:
-            notices.append(f"Unknown region {region!r} in the link: no region selected.")
+            notices.append(f"Unknown region {shown(region)} in the link: no region selected.")
     compare = _param(COMPARE)
     if compare is not None:
         if catalog.proposal(compare):
             view.compare = compare
         else:
-            notices.append(f"Unknown proposal {compare!r} to compare with: comparison off.")
+            notices.append(f"Unknown proposal {shown(compare)} to compare with: comparison off.")
     mode = _param(MODE)
     if mode is not None:
         if mode in MODES:
             view.mode = mode
         else:
-            notices.append(f"Unknown mode {mode!r} in the link: showing the explorer.")
+            notices.append(f"Unknown mode {shown(mode)} in the link: showing the explorer.")
     view.deck = _param(DECK)
     view.control = _param(CONTROL)
+    date = _param(DATE)
+    if date is not None:
+        try:
+            view.date = dt.date.fromisoformat(date).isoformat() if len(date) == 10 else None
+        except ValueError:
+            view.date = None
+        if view.date is None:
+            notices.append(f"Date {date!r} in the link is not YYYY-MM-DD: showing the latest "
+                           f"line of contact chosen.")
     scene = _param(SCENE)
     if scene is not None:
-        if scene.isdigit() and int(scene) >= 1:
-            view.scene = int(scene)
+        number = scene_number(scene)
+        if number is not None:
+            view.scene = number
         else:
-            notices.append(f"Scene {scene!r} is not a scene number: starting at scene 1.")
+            notices.append(f"Scene {shown(scene)} is not a scene number: starting at scene 1.")
     return view
 
 

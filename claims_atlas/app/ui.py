@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import streamlit as st
 
+from claims_atlas.core import query
 from claims_atlas.core.models import Problem
 from claims_atlas.render import map as rmap
 from claims_atlas.render.html import esc, notice_html
 
 # The map's page script (render.map.page_script) sits in an element of its own: no gap for it.
 _MAP_SCRIPT_HIDDEN = (f'[class*="st-key-{rmap.BOX_PREFIX}"] [data-testid="stElementContainer"]'
+                      ':has(> [data-testid="stHtml"]){display:none}\n'
+                      '.st-key-datebar [data-testid="stElementContainer"]'
                       ':has(> [data-testid="stHtml"]){display:none}\n')
 
 CSS = "\n<style>\n" + _MAP_SCRIPT_HIDDEN + """.timeline{list-style:none;padding-left:0;margin:0}
@@ -36,6 +41,8 @@ table.compare tr.changed{background:#fff6d5}
 mark#passage{background:#ffe066;padding:2px}
 .document-text{white-space:pre-wrap;font-family:Georgia,serif;line-height:1.5}
 .attribution{font-size:.8em;color:#444}
+.after-note,.not-yet{font-weight:600;color:#5c4800;margin:0 0 6px 0}
+.not-yet{background:#fff3b0;border:1px solid #8a6d00;border-radius:4px;padding:2px 8px}
 </style>
 """
 
@@ -44,13 +51,42 @@ def style() -> None:
     st.html(CSS)
 
 
+def record_reach(catalog) -> None:
+    """One line under the page title: how far the record reaches (computed from the catalog)."""
+    st.html(f'<p class="attribution" data-testid="record-reach">'
+            f'{esc(query.record_reach_text(catalog))}</p>')
+
+
 def notices(messages: Sequence[str]) -> None:
     if messages:
         st.html(notice_html(messages))
 
 
+def hide_root(text: str, seeds: str | os.PathLike) -> str:
+    """`text` with the catalog folder's server path written `seeds`: visitors never see
+    an absolute server path."""
+    root = Path(seeds)
+    for form in sorted({str(root.resolve()), str(root.absolute())}, key=len, reverse=True):
+        text = text.replace(form, "seeds")
+    return text
+
+
 def catalog_error(problems: Sequence[Problem]) -> None:
     """A readable error: what is wrong, in which file and on which line. No traceback."""
+    from claims_atlas.core.catalog import seeds_dir
+
     st.error(f"The catalog has {len(problems)} problem(s); fix them and reload the page.")
-    lines = "".join(f"<li><code>{esc(p)}</code></li>" for p in problems)
+    lines = "".join(f"<li><code>{esc(hide_root(str(p), seeds_dir()))}</code></li>"
+                    for p in problems)
     st.html(f'<ul class="catalog-errors" data-testid="catalog-errors">{lines}</ul>')
+
+
+def catalog_status(status, sidebar: bool = True) -> None:
+    """When the catalog last changed (in the sidebar) and, if a newer state of its files is
+    not shown yet, why (a notice, with the problems as path:line)."""
+    from claims_atlas.core.catalog import seeds_dir
+
+    if sidebar and status.changed is not None:
+        st.sidebar.caption(f"Catalog last changed {status.changed:%Y-%m-%d %H:%M:%S} UTC")
+    if status.waiting:
+        notices([status.waiting, *(hide_root(str(p), seeds_dir()) for p in status.problems)])

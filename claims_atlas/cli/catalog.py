@@ -8,7 +8,7 @@ import click
 
 from claims_atlas.cli.common import load, seeds_option, write_out
 from claims_atlas.core import catalog as cat
-from claims_atlas.core import export, geo
+from claims_atlas.core import export, geo, then_now
 from claims_atlas.render import formats
 
 
@@ -49,6 +49,7 @@ def export_cmd(fmt: str, proposal: str | None, output: Path | None, seeds: Path 
         raise click.BadParameter(f"unknown proposal {proposal!r} (known: {known})",
                                  param_hint="--proposal")
     if fmt == "csv" and proposal:
-        write_out(export.to_csv(catalog, [proposal]), output)
+        write_out(export.to_csv(catalog, [proposal],
+                                control_source=then_now.default_source()), output)
         return
     write_out(fm.get(fmt).build(catalog, proposal or default_proposal_id(catalog), ()), output)

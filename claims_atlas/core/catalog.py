@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import reprlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claims_atlas import REPO_ROOT
 from claims_atlas.core import models as m
+from claims_atlas.core.files import FileRefused, read_text
 from claims_atlas.core.yamlsrc import LineDict, LineList, YamlSyntaxError, load_file, loads
 
 SEEDS_ENV = "CLAIMS_ATLAS_SEEDS"
@@ -82,6 +84,10 @@ class Reader:
             return default
         if isinstance(value, LineDict | LineList):
             self.problem(key, f"'{key}' must be text, not a {type(value).__name__[4:].lower()}")
+            return default
+        if isinstance(value, bool):
+            self.problem(key, f"'{key}' must be text, not {str(value).lower()}: quote it "
+                              f"('{key}: \"{str(value).lower()}\"')")
             return default
         return str(value).strip()
 
@@ -179,7 +185,8 @@ def _evidence(r: Reader) -> m.Evidence | None:
     date = r.date("date", required=url is not None and document is None)
     ev = m.Evidence(quote=quote or "", loc=r.loc(), document=document, url=url, outlet=outlet,
                     date=date, via=r.text("via", False), state_media=r.flag("state_media"),
-                    language=r.text("language", False), note=r.text("note", False))
+                    language=r.text("language", False), note=r.text("note", False),
+                    translation=r.text("translation", False))
     return ev if quote else None
 
 
@@ -245,8 +252,17 @@ def read_proposal(r: Reader) -> m.Proposal:
 
 # -- statements -------------------------------------------------------------------------------
 
+def review_mark(r: Reader) -> None:
+    """A drafted entry carries `reviewed: false` until a person has checked it against its
+    source (claims-atlas draft writes it); such an entry is refused at that line."""
+    if "reviewed" in r.data and r.data.get("reviewed") is not True:
+        r.problem("reviewed", f"{r.what}: drafted and not reviewed; check it against its "
+                              f"source, then set 'reviewed: true'")
+
+
 def read_statement(r: Reader) -> m.Statement:
     r.what = "statement"
+    review_mark(r)
     quote, paraphrase = r.text("quote", False), r.text("paraphrase", False)
     if (quote is None) == (paraphrase is None):
         r.problem(None, "statement: give exactly one of 'quote' or 'paraphrase'")
@@ -262,7 +278,9 @@ def read_statement(r: Reader) -> m.Statement:
         date_precision=r.choice("date_precision", m.PRECISIONS, False, "day"),
         date_note=r.text("date_note", False), affiliation=r.text("affiliation", False, ""),
         venue=r.text("venue", False, ""), quote=quote, paraphrase=paraphrase,
-        proposals=cr.strings("proposals"), regions=cr.strings("regions"))
+        proposals=cr.strings("proposals"), regions=cr.strings("regions"),
+        translation=r.text("translation", False),
+        quote_is_translation=r.flag("quote_is_translation"))
 
 
 # -- places and briefings ---------------------------------------------------------------------
@@ -273,7 +291,8 @@ def read_place(r: Reader) -> m.Place:
     coords = r.raw("coordinates", True)
     if coords is not None and not _coords_ok(coords, kind):
         r.problem("coordinates", f"'coordinates' must be [lon, lat] for a point or a list of "
-                                 f"[lon, lat] for a line, inside Ukraine's area; got {coords!r}")
+                                 f"[lon, lat] for a line, inside Ukraine's area; got "
+                                 f"{reprlib.repr(coords)}")
         coords = None
     return m.Place(id=r.ident() or "", name=r.text("name") or "", region=r.text("region") or "",
                    kind=kind or "point", coordinates=_freeze(coords or ()),
@@ -323,7 +342,9 @@ def read_briefing(r: Reader) -> m.Briefing:
 # -- documents --------------------------------------------------------------------------------
 
 def read_document(path: Path, shown: str, problems: list[m.Problem]) -> m.Document | None:
-    text = path.read_text(encoding="utf-8")
+    """A source document: `---`, YAML front matter, `---`, the verbatim text. Read by
+    files.read_text: a UTF-8 byte-order mark is accepted, other refusals raise FileRefused."""
+    text = read_text(path)
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         problems.append(m.Problem(shown, 1, "document: must start with '---' and front matter"))
@@ -409,8 +430,8 @@ def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, li
         except YamlSyntaxError as exc:
             problems.append(m.Problem(display_path(path), exc.line, exc.message))
             doc = None
-        except UnicodeDecodeError as exc:
-            problems.append(m.Problem(display_path(path), 1, f"not UTF-8 text ({exc.reason})"))
+        except FileRefused as exc:
+            problems.append(m.Problem(display_path(path), exc.line, exc.message))
             doc = None
         if doc:
             documents.append(doc)

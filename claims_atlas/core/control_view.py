@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import mapping
 
 from claims_atlas.core import control, geo, query
+from claims_atlas.core.control.timeline import snapshot_key
 from claims_atlas.core.models import Catalog
 
 DISPLAY_TOLERANCE = 0.004  # degrees, ~300-400 m: finer than the boundary file's own
@@ -25,8 +26,32 @@ class Overlay:
     line: dict  # FeatureCollection: the line of contact inside Ukraine
 
 
-def snapshot_key(info: control.SnapshotInfo) -> str:
-    return f"{info.slug}/{info.date.isoformat()}"
+HELD_PARTS = ("russian_held", "ukrainian_held")
+
+
+def parts_present(parts_fc: dict) -> dict[str, tuple[str, ...]]:
+    """Region id -> the parts ("russian_held", "ukrainian_held") a snapshot's overlay has
+    there (``Overlay.parts`` or ``timeline.overlay_for(...)["parts"]``). A region the
+    snapshot does not touch is absent: it is wholly Ukrainian-held (see on_existing_parts)."""
+    out: dict[str, set[str]] = {}
+    for f in parts_fc.get("features", []):
+        props = f.get("properties") or {}
+        if props.get("part") in HELD_PARTS and props.get("id"):
+            out.setdefault(props["id"], set()).add(props["part"])
+    return {rid: tuple(p for p in HELD_PARTS if p in parts) for rid, parts in out.items()}
+
+
+def on_existing_parts(shown: list[query.Shown], present: tuple[str, ...] | None
+                      ) -> list[query.Shown]:
+    """The provisions of `shown` that apply to ground the snapshot has: one on the
+    Russian-held part of a unit with no Russian-held ground (Chernihiv, 0 km² held) or on the
+    Ukrainian-held part of a wholly held unit is left out. ``present``: the region's entry of
+    parts_present, ``("ukrainian_held",)`` for a region it lacks; None keeps everything (no
+    snapshot). Whole-unit provisions always stay; never returns an empty list."""
+    if present is None:
+        return shown
+    kept = [s for s in shown if s.part not in HELD_PARTS or s.part in present]
+    return kept or shown[:1]
 
 
 def find(key: str) -> control.SnapshotInfo | None:

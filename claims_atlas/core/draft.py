@@ -27,6 +27,7 @@ from pathlib import Path
 
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import models as m
+from claims_atlas.core.files import FileRefused
 from claims_atlas.core.validate import normalise
 from claims_atlas.core.yamlsrc import YamlSyntaxError
 
@@ -118,8 +119,8 @@ def read_source(path: Path) -> tuple[m.Document, list[m.Problem]]:
         doc = cat.read_document(path, shown, problems)
     except YamlSyntaxError as exc:
         raise DraftError(m.Problem(shown, exc.line, exc.message)) from None
-    except UnicodeDecodeError as exc:
-        raise DraftError(m.Problem(shown, 1, f"not UTF-8 text ({exc.reason})")) from None
+    except FileRefused as exc:  # not a regular file, too large, not UTF-8, a NUL byte
+        raise DraftError(m.Problem(shown, exc.line, exc.message)) from None
     except OSError as exc:
         raise DraftError(m.Problem(shown, 0, f"cannot read ({exc.strerror})")) from None
     fatal = [p for p in problems if doc is None or "'dateline'" in p.message
@@ -904,6 +905,7 @@ def render_yaml(draft: DocumentDraft) -> str:
             date_comment += " (the cues disagree)"
         out += [
             f"- id: {e.id}  # line {e.line}",
+            _line("reviewed", "false", "set true once checked against the text"),
             _line("kind", e.kind),
             _line("date", e.date.isoformat(), date_comment),
             _line("date_precision", e.date_precision),

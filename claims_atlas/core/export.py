@@ -7,7 +7,7 @@ import dataclasses
 import io
 import json
 
-from claims_atlas.core import geo, query, vocab
+from claims_atlas.core import geo, query, then_now, vocab
 from claims_atlas.core.models import (
     STATUS_LABELS,
     Catalog,
@@ -66,13 +66,15 @@ def statement_dict(s: Statement) -> dict:
     return {"id": s.id, "kind": s.kind, "date": s.date.isoformat(),
             "date_precision": s.date_precision, "date_note": s.date_note, "speaker": s.speaker,
             "role": s.role, "affiliation": s.affiliation, "venue": s.venue, "quote": s.quote,
-            "paraphrase": s.paraphrase,
+            "paraphrase": s.paraphrase, "translation": s.translation,
             "concerns": {"proposals": list(s.proposals), "regions": list(s.regions)},
             "stance": s.stance, "evidence": [evidence_dict(e) for e in s.evidence]}
 
 
-def to_json(catalog: Catalog) -> dict:
-    return {
+def to_json(catalog: Catalog, control_source: str | None = None) -> dict:
+    """The whole catalog; with `control_source` (a cached control source) also "control":
+    then_now.then_and_now for every proposal (what it would move at its date and now)."""
+    doc = {
         "attribution": [geo.ATTRIBUTION, CATALOG_CREDIT],
         "vocabulary": [dataclasses.asdict(d) for d in vocab.DISPOSITIONS],
         "proposals": [proposal_dict(p) for p in query.proposals_by_date(catalog)],
@@ -85,19 +87,30 @@ def to_json(catalog: Catalog) -> dict:
                        "dateline": d.dateline.isoformat(), "state_media": d.state_media}
                       for d in catalog.documents],
     }
+    if control_source is not None:
+        plans = [then_now.then_and_now(catalog, p.id, control_source)
+                 for p in query.proposals_by_date(catalog)]
+        doc["control"] = {"source": control_source, "then_and_now": [d for d in plans if d],
+                          "proposal_marks": then_now.proposal_marks(catalog)}
+    return doc
 
 
 CSV_COLUMNS = ("proposal", "proposal_title", "proposal_date", "status", "region", "region_name",
                "part", "disposition", "disposition_label", "summary", "disputed", "sources",
-               "attribution")
+               "attribution", *then_now.FLAT_COLUMNS)
 
 
-def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[dict]:
-    """One row per proposal x region (x part): regions without a provision say so."""
+def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None,
+             control_source: str | None = None) -> list[dict]:
+    """One row per proposal x region (x part): regions without a provision say so. With
+    `control_source`, the then-and-now columns (then_and_now: km² and share the proposal
+    would move at its date and at the latest snapshot) on the regions it touches."""
     rows = []
     for p in query.proposals_by_date(catalog):
         if proposal_ids is not None and p.id not in proposal_ids:
             continue
+        moved = then_now.flat(then_now.then_and_now(catalog, p.id, control_source)
+                              if control_source else None)
         for region in catalog.regions:
             for s in query.shown_for(catalog, p.id, region.id):
                 ev = s.provision.evidence if s.provision else ()
@@ -108,17 +121,20 @@ def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None) -> list[di
                     "disposition_label": vocab.get(s.disposition).label, "summary": s.summary,
                     "disputed": bool(s.provision and s.provision.disputed),
                     "sources": " | ".join(evidence_line(e) for e in ev),
-                    "attribution": f"{geo.ATTRIBUTION} {CATALOG_CREDIT}"})
+                    "attribution": f"{geo.ATTRIBUTION} {CATALOG_CREDIT}",
+                    **{c: moved.get(region.id, {}).get(c, "") for c in then_now.FLAT_COLUMNS}})
     return rows
 
 
-def to_csv(catalog: Catalog, proposal_ids: list[str] | None = None) -> str:
+def to_csv(catalog: Catalog, proposal_ids: list[str] | None = None,
+           control_source: str | None = None) -> str:
     """Plain CSV (RFC 4180), the header on line 1; provenance travels in the `sources` and
-    `attribution` columns of every row, so `pandas.read_csv` reads it as it is."""
+    `attribution` columns of every row (and `control_source`/`control_credit` for the
+    then-and-now figures), so `pandas.read_csv` reads it as it is."""
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for row in csv_rows(catalog, proposal_ids):
+    for row in csv_rows(catalog, proposal_ids, control_source):
         writer.writerow({k: _csv_safe(v) for k, v in row.items()})
     return buf.getvalue()
 

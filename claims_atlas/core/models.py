@@ -57,6 +57,7 @@ class Evidence:
     state_media: bool = False
     language: str | None = None
     note: str | None = None
+    translation: str | None = None  # the project's English rendering of a non-English quote
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class Statement:
     paraphrase: str | None = None
     proposals: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    translation: str | None = None  # the project's English rendering of a non-English quote
+    quote_is_translation: bool = False  # the quote renders a passage in another language
 
     @property
     def words(self) -> str:

@@ -8,7 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from claims_atlas.core import vocab
-from claims_atlas.core.models import PART_LABELS, Catalog, Proposal, Provision, Statement
+from claims_atlas.core.models import (
+    PART_LABELS,
+    STATUS_LABELS,
+    Catalog,
+    Proposal,
+    Provision,
+    Statement,
+)
 
 DEFAULT_PROPOSAL = "us-28-point-plan"
 PART_ORDER = {"whole": 0, "russian_held": 1, "ukrainian_held": 2}
@@ -31,6 +38,31 @@ class Shown:
 
 def proposals_by_date(catalog: Catalog) -> list[Proposal]:
     return sorted(catalog.proposals, key=lambda p: (p.date, p.id))
+
+
+# What the catalog's editors know about their sources (public-record-2026.md, Part 2.0).
+RECORD_NOTE = "stored sources are thin after March 2026"
+
+
+def record_reach(catalog: Catalog) -> dt.date | None:
+    """The date of the newest dated item (proposal or statement), or None for an empty catalog."""
+    dates = [p.date for p in catalog.proposals] + [s.date for s in catalog.statements]
+    return max(dates) if dates else None
+
+
+def record_reach_text(catalog: Catalog) -> str:
+    """'Record current to 28 June 2026; stored sources are thin after March 2026.' (plain text)"""
+    reach = record_reach(catalog)
+    if reach is None:
+        return "The record is empty."
+    return f"Record current to {reach.day} {reach:%B %Y}; {RECORD_NOTE}."
+
+
+def picker_label(proposal: Proposal) -> str:
+    """The picker's plain text for a proposal: year, title, status ('2025 · US 28-point plan ·
+    leaked'); with the picker sorted by date, the leading year groups the list by year."""
+    return (f"{proposal.date.year} · {proposal.title.strip()} · "
+            f"{STATUS_LABELS.get(proposal.status, proposal.status)}")
 
 
 def default_proposal_id(catalog: Catalog) -> str | None:

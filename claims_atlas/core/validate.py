@@ -13,7 +13,10 @@ from claims_atlas.core.models import Catalog, Evidence, Problem
 
 # Outlets that are state media or state-aligned aggregators: evidence from them must say so.
 STATE_MEDIA_DOMAINS = ("tass.com", "tass.ru", "ria.ru", "rt.com", "pravda.ru", "news-pravda.com",
-                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn")
+                       "sputniknews.com", "rg.ru", "tvzvezda.ru", "xinhuanet.com", "news.cn",
+                       "tvc.ru", "vesti.ru", "1tv.ru", "globaltimes.cn", "cgtn.com",
+                       "people.cn", "pravda-7pd.pages.dev", "pravda-en.com", "gazeta.ru",
+                       "lenta.ru", "sputnikglobe.com", "trtworld.com")
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»″〝〞＂"} | {c: "'" for c in "‘’‚‛‹›′`´"})
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
@@ -118,6 +121,31 @@ def _statements(c: Catalog) -> Iterable[Problem]:
                           "concerns")
         for region in s.regions:
             yield from _region(c, s, region, f"statement {s.id!r}", "concerns")
+        if s.quote is not None and not s.quote_is_translation and not quote_in_passages(
+                s.quote, [ev.quote for ev in s.evidence]):
+            yield _at(s, f"statement {s.id!r}: quote is not verbatim in any of its evidence "
+                         f"passages: {_clip(s.quote)!r} (or mark it 'quote_is_translation: "
+                         f"true')", "quote")
+
+
+_ELISION = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
+_EDGES = " .,;:!?\"'"
+_INSERTION = re.compile(r"\s*[(\[][^()\[\]]{1,80}[)\]]")
+
+
+def quote_in_passages(quote: str, passages: Iterable[str]) -> bool:
+    """Whether a statement's quote stands verbatim in one of its evidence passages.
+
+    Compared after `normalise`, ignoring case and the punctuation or quote marks at either
+    end (a quoted sentence may end in "," in the source); an elision mark (…, ..., […])
+    splits the quote into parts, each of which must stand in one passage. An editor's
+    insertion in the passage, "(Ukrainian President)" or "[the president]", may be left
+    out of the quote."""
+    texts = [normalise(p).casefold() for p in passages]
+    texts += [normalise(_INSERTION.sub("", t)) for t in texts if _INSERTION.search(t)]
+    parts = [normalise(part).strip(_EDGES).casefold() for part in _ELISION.split(quote)]
+    parts = [part for part in parts if part]
+    return bool(parts) and all(any(part in t for t in texts) for part in parts)
 
 
 def _places(c: Catalog) -> Iterable[Problem]:
@@ -125,11 +153,25 @@ def _places(c: Catalog) -> Iterable[Problem]:
         yield from _region(c, place, place.region, f"place {place.id!r}")
 
 
+#: Limits on a deck, whoever wrote it: a title, a caption, scenes per deck, decks.
+MAX_TITLE, MAX_CAPTION, MAX_SCENES, MAX_DECKS = 200, 1000, 100, 50
+
+
 def _briefings(c: Catalog) -> Iterable[Problem]:
+    if len(c.briefings) > MAX_DECKS:
+        yield _at(c.briefings[MAX_DECKS], f"more than {MAX_DECKS} briefing decks")
     for b in c.briefings:
         if not b.scenes:
             yield _at(b, f"briefing {b.id!r}: needs at least one scene")
+        if len(b.title) > MAX_TITLE:
+            yield _at(b, f"briefing {b.id!r}: title is {len(b.title):,} characters "
+                         f"(at most {MAX_TITLE})", "title")
+        if len(b.scenes) > MAX_SCENES:
+            yield _at(b, f"briefing {b.id!r}: {len(b.scenes)} scenes (at most {MAX_SCENES})")
         for scene in b.scenes:
+            if len(scene.caption) > MAX_CAPTION:
+                yield _at(scene, f"scene: caption is {len(scene.caption):,} characters "
+                                 f"(at most {MAX_CAPTION})", "caption")
             for ref in filter(None, (scene.proposal, scene.compare)):
                 if not c.proposal(ref):
                     yield _at(scene, f"scene: unknown proposal {ref!r}",
@@ -161,6 +203,9 @@ def _evidence(c: Catalog) -> Iterable[Problem]:
             elif normalise(ev.quote) not in bodies[ev.document]:
                 yield _at(ev, f"evidence: quote is not verbatim in document {ev.document!r}: "
                               f"{_clip(ev.quote)!r}", "quote")
+        if ev.translation and (ev.language or "en") == "en":
+            yield _at(ev, "evidence: 'translation' is for a non-English quote; "
+                          "add 'language' (e.g. uk, ru)", "translation")
         if ev.url and not ev.state_media and is_state_media(ev.url):
             yield _at(ev, f"evidence: {urlparse(ev.url).hostname} is state media; "
                           f"add 'state_media: true'", "url")

@@ -3,7 +3,14 @@
 Mappings load as :class:`LineDict` and sequences as :class:`LineList`; both know the line
 they start on and the line of each key or item, so every later error can name `path:line`.
 Timestamps stay strings: dates are parsed (and impossible ones reported) by the catalog,
-not by PyYAML, which would raise on 2025-02-30.
+not by PyYAML, which would raise on 2025-02-30. Only `true` and `false` are booleans: the
+YAML 1.1 words `yes`, `no`, `on`, `off`, `y`, `n` stay the text they are (`language: no` is
+Norwegian, not False).
+
+Any file is read in bounded time and memory: a first pass over the parser's events (no
+recursion) refuses nesting deeper than MAX_DEPTH, aliases that expand to more than
+MAX_ALIAS_NODES values, and integers longer than MAX_INT_DIGITS, each at its line, before
+anything is built (deep nesting used to crash the C composer; an alias bomb to take GBs).
 """
 
 from __future__ import annotations
@@ -27,6 +34,11 @@ class LineList(list):
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+MAX_DEPTH = 64           # nested mappings and lists
+MAX_ALIAS_NODES = 10_000  # values that aliases (*name) may stand for, in all
+MAX_INT_DIGITS = 50
 
 
 class YamlSyntaxError(Exception):
@@ -74,14 +86,64 @@ def _timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
+def _bool_or_text(loader: _Loader, node: yaml.ScalarNode) -> bool | str:
+    """`true` / `false` are booleans; YAML 1.1's yes/no/on/off stay as written."""
+    value = loader.construct_scalar(node)
+    return {"true": True, "false": False}.get(value.lower(), value)
+
+
+def _int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    value = loader.construct_scalar(node)
+    if len(value) > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(value):,} characters (at most {MAX_INT_DIGITS})",
+            node.start_mark)
+    return loader.construct_yaml_int(node)
+
+
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _bool_or_text)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
+
+
+def _bounded(text: str) -> None:
+    """Refuse, before building anything, what would take unbounded time or memory: deep
+    nesting, aliases standing for too many values. Raises yaml.MarkedYAMLError."""
+    depth, total, by_alias, sizes, open_ = 0, 0, 0, {}, []
+    for event in yaml.parse(text, Loader=_Base):
+        kind = type(event)
+        if kind in (yaml.MappingStartEvent, yaml.SequenceStartEvent):
+            depth += 1
+            total += 1
+            if depth > MAX_DEPTH:
+                raise yaml.parser.ParserError(None, None, f"nested deeper than {MAX_DEPTH} "
+                                                          f"levels", event.start_mark)
+            open_.append((event.anchor, total))
+        elif kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            depth -= 1
+            anchor, start = open_.pop()
+            if anchor is not None:
+                sizes[anchor] = total - start + 1
+        elif kind is yaml.ScalarEvent:
+            total += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif kind is yaml.AliasEvent:
+            size = sizes.get(event.anchor, 1)
+            total += size
+            by_alias += size
+            if by_alias > MAX_ALIAS_NODES:
+                raise yaml.parser.ParserError(
+                    None, None, f"aliases stand for more than {MAX_ALIAS_NODES:,} values "
+                                f"(an alias bomb?)", event.start_mark)
 
 
 def loads(text: str, path: Path, first_line: int = 1):
     """Parse YAML text; errors become :class:`YamlSyntaxError` with a file line number."""
     try:
+        _bounded(text)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -110,8 +172,12 @@ def _shift(data, offset: int) -> None:
 
 
 def load_file(path: Path):
+    """A YAML file read by files.read_text (regular files, bounded size, a BOM dropped, NUL
+    reported at its line); any refusal is a YamlSyntaxError with its line."""
+    from claims_atlas.core.files import FileRefused, read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise YamlSyntaxError(path, 1, f"not UTF-8 text ({exc.reason})") from None
+        text = read_text(path)
+    except FileRefused as exc:
+        raise YamlSyntaxError(path, exc.line, exc.message) from None
     return loads(text, path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from claims_atlas.core import export
+from claims_atlas.core import export, then_now
 from claims_atlas.core.models import Catalog
 
 Builder = Callable[[Catalog, str, Sequence[str]], "str | bytes"]
@@ -32,11 +32,11 @@ class ExportFormat:
 
 
 def _json(catalog: Catalog, _proposal: str, _highlight: Sequence[str]) -> str:
-    return export.dumps(export.to_json(catalog))
+    return export.dumps(export.to_json(catalog, control_source=then_now.default_source()))
 
 
 def _csv(catalog: Catalog, _proposal: str, _highlight: Sequence[str]) -> str:
-    return export.to_csv(catalog)
+    return export.to_csv(catalog, control_source=then_now.default_source())
 
 
 def _geojson(catalog: Catalog, proposal: str, _highlight: Sequence[str]) -> str:

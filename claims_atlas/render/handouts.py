@@ -31,31 +31,50 @@ def _sources(catalog: Catalog, proposal_id: str) -> list[str]:
 
 
 def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, str] | None):
-    """(occupied geometry, split geometries, credit) for a scene with a control snapshot."""
+    """(occupied geometry, split geometries, credit, dispositions) for a scene naming a
+    control date and source: the nearest snapshot on or before that date, each unit with two
+    provisions split along that day's line, and a provision on a part the snapshot does not
+    have (Russia withdrawing where it holds nothing) left out of the unit's dispositions.
+    (None, {}, None, None) without a control key; SnapshotNotFound (ControlError) when the
+    source has no snapshot on or before the date."""
     if control_key is None:
-        return None, {}, None
-    from claims_atlas.core import control
+        return None, {}, None, None
+    from claims_atlas.core import control, control_view
+    from claims_atlas.core.control import timeline
 
     date, source = control_key
-    info = control.find_snapshot(source, date)
+    info = timeline.nearest_snapshot(source, date)
+    if info is None:
+        raise control.SnapshotNotFound(f"no {source} snapshot on or before {date}")
     occupied = control.load_snapshot(info)
     regions = geo.regions_frame()
     land = control.land_of(list(regions.geometry))
-    splits = {}
-    for rid, shown in ((r.id, query.shown_for(catalog, proposal_id, r.id))
-                       for r in catalog.regions):
-        if len(shown) == 2:
-            russian, ukrainian = control.split_region(regions.loc[rid].geometry, occupied, land)
-            splits[rid] = [(shown[0].disposition, russian), (shown[1].disposition, ukrainian)]
-    return occupied, splits, info.credit
+    splits, disps = {}, {}
+    for region in catalog.regions:
+        shown = query.shown_for(catalog, proposal_id, region.id)
+        if len(shown) == 2 and region.id in regions.index:
+            russian, ukrainian = control.split_region(regions.loc[region.id].geometry,
+                                                      occupied, land)
+            present = tuple(part for part, geom in (("russian_held", russian),
+                                                    ("ukrainian_held", ukrainian))
+                            if not geom.is_empty)
+            shown = control_view.on_existing_parts(shown, present)
+            if len(shown) == 2:
+                splits[region.id] = [(shown[0].disposition, russian),
+                                     (shown[1].disposition, ukrainian)]
+        disps[region.id] = [s.disposition for s in shown]
+    credit = info.credit
+    if info.date.isoformat() != str(date):
+        credit += f" (the nearest before {date})"
+    return occupied, splits, credit, disps
 
 
 def scene_for(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = (),
               caption: str = "", compare: str | None = None,
               control: tuple[str, str] | None = None, number: str = "") -> MapScene:
     p = catalog.proposal(proposal_id)
-    disps = query.dispositions(catalog, proposal_id)
-    occupied, splits, credit = control_parts(catalog, proposal_id, control)
+    occupied, splits, credit, on_date = control_parts(catalog, proposal_id, control)
+    disps = on_date or query.dispositions(catalog, proposal_id)
     subtitle = number
     if compare:
         changed = [r.name for r in query.compare(catalog, compare, proposal_id) if r.changed]
@@ -82,9 +101,12 @@ def deck_scenes(catalog: Catalog, deck: Briefing) -> list[MapScene]:
             for i, s in enumerate(deck.scenes, 1)]
 
 
-def proposal_png(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = ()) -> bytes:
-    return render_png(scene_for(catalog, proposal_id, highlight), geo.regions_frame(),
-                      geo.neighbours_frame())
+def proposal_png(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = (),
+                 control: tuple[str, str] | None = None) -> bytes:
+    """The map of one proposal as a PNG; `control` (date ISO, source): with that day's line
+    of contact and split (the nearest snapshot on or before the date), credited."""
+    return render_png(scene_for(catalog, proposal_id, highlight, control=control),
+                      geo.regions_frame(), geo.neighbours_frame())
 
 
 def scene_png(catalog: Catalog, scene: Scene, label: str = "") -> bytes:

@@ -23,8 +23,9 @@ from collections.abc import Iterable, Mapping
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
+from markupsafe import escape
 
-from claims_atlas.core import geo, query, vocab
+from claims_atlas.core import control_view, geo, query, vocab
 from claims_atlas.core.models import PART_LABELS, Catalog
 from claims_atlas.render import js
 from claims_atlas.render.js import js_json  # noqa: F401  (re-exported: render.map.js_json)
@@ -47,6 +48,13 @@ PATTERN_MARKS = {
     "dots": "M4,5 a1.6,1.6 0 1,0 3.2,0 a1.6,1.6 0 1,0 -3.2,0",
     "circles": "M2,5 a3,3 0 1,0 6,0 a3,3 0 1,0 -6,0",
 }
+
+
+def leaflet_attribution(text: str) -> str:
+    """Plain text for Leaflet's attribution control, which sets innerHTML: HTML-escaped
+    (markupsafe), and braces as character references so the text cannot become Jinja
+    syntax in branca's template either."""
+    return str(escape(text)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def ink(colour: str) -> str:
@@ -83,6 +91,8 @@ def css() -> str:
         "path.contact-line{stroke:#000;stroke-width:2.4;stroke-dasharray:8 4;fill:none;"
         "pointer-events:none}",
         ".claims-legend .credit{font-size:12px;color:#333;display:block;margin-top:4px}",
+        ".claims-legend .not-yet{display:block;margin:2px 0 4px;padding:1px 4px;"
+        "background:#fff3b0;border:1px solid #8a6d00;font-weight:600}",
     ]
     rules += [f"path.disp-{d.id}{{fill:url(#pat-{d.id})}}" for d in vocab.DISPOSITIONS]
     return "<style>" + "".join(rules) + "</style>"
@@ -91,7 +101,7 @@ def css() -> str:
 class Behaviour(MacroElement):
     """Patterns, tooltips, legend and the map core (js/atlas.js) for the regions layer,
     with every proposal's state preloaded; js/frame.js takes what the page around the map
-    has said for it (page_script, overlay_script)."""
+    has said for it (page_script, overlay_show_script)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -102,15 +112,31 @@ claimsAtlas.fromPage({{ this.prefix }});
 """)
 
     def __init__(self, regions: Mapping[str, str], places: list[dict],
-                 states: Mapping[str, dict], overlay: dict | None = None):
+                 states: Mapping[str, dict]):
         super().__init__()
         self._name = "ClaimsBehaviour"
         self.code = "\n".join(js.body(f) for f in ("atlas.js", "frame.js"))
         self.config = js_json({
             "vocab": vocab_payload(), "parts": PART_LABELS, "states": states,
             "regions": {rid: {"name": name} for rid, name in regions.items()},
-            "places": places, "bounds": BOUNDS, "overlay": overlay})
+            "places": places, "bounds": BOUNDS})
         self.prefix = js_json(PAGE_PREFIX)
+
+
+class DrawOverlay(MacroElement):
+    """Draws a control overlay as the map is built (base_map(overlay=...): a map with its
+    snapshot drawn in, for standalone pages and exports; the app sends it beside the map)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+claimsAtlas.setOverlay({{ this.overlay }});
+{% endmacro %}
+""")
+
+    def __init__(self, overlay: dict):
+        super().__init__()
+        self._name = "ClaimsOverlay"
+        self.overlay = js_json(overlay)
 
 
 class Apply(MacroElement):
@@ -156,29 +182,80 @@ def place_payload(catalog: Catalog) -> list[dict]:
                      f"{p.source}"} for p in catalog.places]
 
 
-def overlay_payload(overlay, digits: int = 4) -> dict | None:
-    """A control overlay (core.control_view.Overlay) as the JSON `setOverlay` takes:
-    {key, credit, parts, line}, coordinates rounded to `digits` decimals (4: ~10 m, finer
-    than the display simplification)."""
+OVERLAY_DIGITS = 4  # decimals of a degree kept for the browser: ~10 m, far below the
+# display simplification (core.control_view.DISPLAY_TOLERANCE, ~300-400 m)
+
+
+def overlay_payload(overlay, digits: int = OVERLAY_DIGITS) -> dict | None:
+    """A control overlay (core.control_view.Overlay) as the JSON `setOverlay` takes, or None:
+    {"key", "credit", "digits", "parts": [{"id", "part", "rings": [[ring, ...], ...]}],
+    "line": [line, ...]}, each ring or line a string in the encoded-polyline format
+    (encode_line: lat/lon deltas, `digits` decimals). A real DeepStateMap day is ~21 KB so,
+    ~87 KB as GeoJSON."""
     if overlay is None:
         return None
-    return {"key": overlay.key, "credit": overlay.credit,
-            "parts": _rounded(overlay.parts, digits), "line": _rounded(overlay.line, digits)}
+    parts = [{"id": f["properties"]["id"], "part": f["properties"]["part"],
+              "rings": [[encode_line(r, digits) for r in poly]
+                        for poly in _polygons(f["geometry"])]}
+             for f in overlay.parts["features"]]
+    line = [encode_line(c, digits) for f in overlay.line["features"]
+            for c in _lines(f["geometry"])]
+    return {"key": overlay.key, "credit": overlay.credit, "digits": digits, "parts": parts,
+            "line": line, "attribution": leaflet_attribution(overlay.credit)}
 
 
-def _rounded(value, digits: int):
-    if isinstance(value, float):
-        return round(value, digits)
-    if isinstance(value, list | tuple):
-        return [_rounded(v, digits) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v, digits) for k, v in value.items()}
-    return value
+def _polygons(geometry: dict) -> list:
+    kind, coords = geometry["type"], geometry.get("coordinates")
+    if kind == "Polygon":
+        return [coords]
+    if kind == "MultiPolygon":
+        return list(coords)
+    if kind == "GeometryCollection":
+        return [p for g in geometry["geometries"] for p in _polygons(g)]
+    return []
+
+
+def _lines(geometry: dict) -> list:
+    kind, coords = geometry["type"], geometry.get("coordinates")
+    if kind == "LineString":
+        return [coords]
+    if kind in ("MultiLineString", "Polygon"):
+        return list(coords)
+    if kind == "MultiPolygon":
+        return [ring for poly in coords for ring in poly]
+    if kind == "GeometryCollection":
+        return [x for g in geometry["geometries"] for x in _lines(g)]
+    return []
+
+
+def _encode_int(value: int) -> str:
+    value = ~(value << 1) if value < 0 else value << 1
+    out = []
+    while value >= 0x20:
+        out.append(chr((0x20 | (value & 0x1F)) + 63))
+        value >>= 5
+    out.append(chr(value + 63))
+    return "".join(out)
+
+
+def encode_line(coords, digits: int = OVERLAY_DIGITS) -> str:
+    """[(lon, lat), ...] in the encoded-polyline format (Google's algorithm, as Leaflet
+    plugins read it): for each point the change in lat then lon, times 10**digits, as
+    5-bit chunks in ASCII 63-126. Decoded by js/atlas.js `decodeLine`."""
+    scale, out, last_lat, last_lon = 10 ** digits, [], 0, 0
+    for lon, lat, *_ in coords:
+        ilat, ilon = round(lat * scale), round(lon * scale)
+        out.append(_encode_int(ilat - last_lat) + _encode_int(ilon - last_lon))
+        last_lat, last_lon = ilat, ilon
+    return "".join(out)
 
 
 def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
              overlay=None) -> folium.Map:
-    """The map that stays the same whatever the selection.
+    """The map that stays the same whatever the selection and the control snapshot: the app
+    sends the overlay beside it (overlay_store_script, overlay_show_script). `overlay` (a
+    core.control_view.Overlay) draws one in as the map is built, with every proposal's
+    state fitted to it (map_state `parts`), for a standalone page or an export.
 
     `keyboard=False`: Leaflet's keyboard handler focuses the container on mousedown, which
     in Chrome moves the mouseup off the clicked path, so no click reaches the region (and
@@ -192,29 +269,42 @@ def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,
     folium.GeoJson(geo.neighbours_geojson(), name="neighbours", style_function=_neighbour_style,
                    control=False, interactive=False).add_to(m)
     folium.GeoJson(geo.regions_geojson(), name="regions", style_function=_region_style,
-                   control=False, attribution=geo.ATTRIBUTION).add_to(m)
+                   control=False, attribution=leaflet_attribution(geo.ATTRIBUTION)).add_to(m)
     names = {r.id: r.name_en for r in catalog.regions}
-    states = {p.id: map_state(catalog, p.id) for p in catalog.proposals}
-    Behaviour(names, place_payload(catalog), states, overlay_payload(overlay)).add_to(m)
+    parts = control_view.parts_present(overlay.parts) if overlay is not None else None
+    states = {p.id: map_state(catalog, p.id, parts=parts) for p in catalog.proposals}
+    Behaviour(names, place_payload(catalog), states).add_to(m)
+    if overlay is not None:
+        DrawOverlay(overlay_payload(overlay)).add_to(m)
     return m
 
 
 def map_state(catalog: Catalog, proposal_id: str, highlight: Iterable[str] = (),
-              selected: str | None = None) -> dict:
-    """What the selected proposal shows, as the JSON `claimsApply` takes."""
+              selected: str | None = None, as_of: str | None = None,
+              parts: dict | None = None) -> dict:
+    """What the selected proposal shows, as the JSON `claimsAtlas.apply` takes. `as_of`
+    (YYYY-MM-DD, the page's date) makes the map's legend say "Not yet proposed on <as_of>"
+    for a proposal dated after it (the proposal's own date travels as "date"). `parts`:
+    with a control snapshot, `control_view.parts_present(overlay.parts)`, so that a
+    provision on a part the snapshot does not have (Russia withdrawing from Chernihiv, 0 km²
+    held) is not drawn."""
     p = catalog.proposal(proposal_id)
     return {"proposal": proposal_id, "title": p.title if p else proposal_id,
+            "date": p.date.isoformat() if p else None, "asOf": as_of,
             "highlight": list(highlight), "selected": selected,
             "legend": [d.id for d in query.legend(catalog, [proposal_id])],
             "regions": {r.id: st for r in catalog.regions
-                        if (st := _region_state(catalog, proposal_id, r.id))}}
+                        if (st := _region_state(catalog, proposal_id, r.id, parts))}}
 
 
-def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | None:
+def _region_state(catalog: Catalog, proposal_id: str, region_id: str,
+                  parts: dict | None = None) -> dict | None:
     """{"d": disposition ids, "p": [[part, id], ...] when split}; None when not addressed
     (the browser's default). The tooltip line is derived in the browser (`lineOf`), as
     query.one_line derives it here."""
     shown = query.shown_for(catalog, proposal_id, region_id)
+    if parts is not None:
+        shown = control_view.on_existing_parts(shown, parts.get(region_id, ("ukrainian_held",)))
     if all(s.provision is None for s in shown):
         return None
     out = {"d": [s.disposition for s in shown]}
@@ -226,12 +316,36 @@ def _region_state(catalog: Catalog, proposal_id: str, region_id: str) -> dict | 
 def page_script(key: str, state: dict) -> str:
     """A script for the page around the map under `key`: keep `state` for it and apply it
     there now if the map has drawn (if not, the map takes it as it draws: js/frame.js).
-    Key and state travel as escaped JSON data (js/page.js `put`)."""
-    return js.script(("page.js",), "put", "." + PAGE_PREFIX, key, "state", state)
+    Key and state travel as escaped JSON data (js/page.js `put`, queued for page_library)."""
+    return js.data_script("put", "." + PAGE_PREFIX, key, "state", state)
 
 
-def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX) -> str:
-    """One self-contained page (for tests and exports): base map plus the selection."""
+PAGE_FILES = ("page.js", "dates.js")
+
+
+def page_library() -> str:
+    """The page's library for the maps (js/page.js, js/dates.js), one element per map
+    container whose text never changes: the data scripts beside it queue their calls."""
+    return js.library_script(PAGE_FILES)
+
+
+def overlay_store_script(key: str, overlay: dict) -> str:
+    """A script for the page around the map under `key`: keep this overlay
+    (overlay_payload) for it, to draw when it is shown. Its text depends only on the key
+    and the overlay, so Streamlit's message cache sends a stored overlay once (>= 10 KB)."""
+    return js.data_script("store", "." + PAGE_PREFIX, key, overlay)
+
+
+def overlay_show_script(key: str, overlay_key: str | None) -> str:
+    """A script for the page around the map under `key`: draw the stored overlay named
+    `overlay_key` in the living map (None: no overlay). A few hundred bytes."""
+    return js.data_script("put", "." + PAGE_PREFIX, key, "show", overlay_key)
+
+
+def standalone_html(catalog: Catalog, proposal_id: str, prefix: str = LEAFLET_PREFIX,
+                    overlay: dict | None = None) -> str:
+    """One self-contained page (for tests and exports): base map plus the selection and
+    the control overlay (overlay_payload) if any."""
     m = base_map(catalog, prefix=prefix)
-    Apply(map_state(catalog, proposal_id)).add_to(m)
+    Apply(map_state(catalog, proposal_id), overlay).add_to(m)
     return m.get_root().render()

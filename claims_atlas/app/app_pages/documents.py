@@ -13,7 +13,7 @@ docs = {d.id: d for d in catalog.documents}
 wanted = st.query_params.get(state.DOC)
 quote = st.query_params.get(state.QUOTE)
 if wanted and wanted not in docs:
-    ui.notices([f"Unknown document {wanted!r}: showing the list of sources."])
+    ui.notices([f"Unknown document {state.shown(wanted)}: showing the list of sources."])
     wanted = None
 
 st.title("Sources")

@@ -6,9 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from claims_atlas.app import cache, mapview, present, save_view, state, ui
+from claims_atlas.app import cache, datebar, mapview, present, save_view, state, ui
 from claims_atlas.core import control_view, geo, query
 from claims_atlas.core.export import CATALOG_CREDIT
+from claims_atlas.render import dates as rdates
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
 
@@ -48,11 +49,12 @@ def _region_from_search() -> None:
 snapshots = {control_view.snapshot_key(i): i for i in cache.snapshots()}
 state.once(state.CONTROL, view.control if view.control in snapshots else None)
 if view.control and view.control not in snapshots:
-    view.notices.append(f"Control snapshot {view.control!r} is not in the local cache: "
-                        f"showing no line of contact (import it with `claims-atlas control "
-                        f"import`).")
+    view.notices.append(f"Control snapshot {state.shown(view.control)} is not in the local "
+                        f"cache: showing no line of contact (import it with `claims-atlas "
+                        f"control import`).")
 if st.session_state[state.CONTROL] not in (None, *snapshots):
     st.session_state[state.CONTROL] = None
+datebar.reconcile(view, snapshots)  # `date=`: the nearest earlier snapshot stands for it
 
 
 def _region_label(rid: str | None) -> str:
@@ -85,9 +87,9 @@ full = mapview.answered("map")
 
 if full:
     with st.sidebar:
-        st.radio("Proposal", ids, key=state.PROPOSAL,
-                 format_func=lambda pid: h.md_escape(catalog.proposal(pid).title))
-        st.html(h.picker_script({catalog.proposal(p).title.strip(): p for p in ids}),
+        st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
+                 format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
+        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
                 unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
                       on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
@@ -95,6 +97,7 @@ if full:
                      key=state.REGION, format_func=_region_label)
         st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
                      format_func=lambda k: "— none —" if k is None else snapshots[k].credit,
+                     on_change=datebar.from_picker, args=(snapshots,),
                      help="Control snapshots you imported or fetched (`claims-atlas control`). "
                           "None is bundled.")
         present.sidebar_link(catalog)
@@ -105,8 +108,9 @@ proposal_id = st.session_state[state.PROPOSAL]
 region_id = st.session_state[state.REGION]
 snapshot = st.session_state[state.CONTROL]
 proposal = catalog.proposal(proposal_id)
-state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot)
-overlay = cache.overlay(snapshots[snapshot]) if snapshot else None  # credit, cached
+as_of = datebar.as_of()
+state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot,
+                date=as_of.isoformat() if as_of else None)
 ui.notices(state.link_notices(view.notices))
 search = st.session_state.get("region_search", "")
 if search and not query.find_regions(catalog, search):
@@ -115,12 +119,24 @@ if search and not query.find_regions(catalog, search):
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(h.proposal_header(catalog, proposal))
-    mapview.show(cache.prepared_map(catalog, snapshot), key="map", height=620,
-                 state=rmap.map_state(catalog, proposal_id, selected=region_id),
+    with st.container():  # always there, so the map after it keeps its place (and frame)
+        if rdates.not_yet(proposal, as_of):
+            st.html(rdates.not_yet_html(proposal, as_of))
+    date_slot = st.container()  # over the map, filled after it: the map's message goes first
+    mapview.show(cache.prepared_map(catalog), key="map", height=620,
+                 state=rmap.map_state(catalog, proposal_id, selected=region_id,
+                                      as_of=as_of.isoformat() if as_of else None,
+                                      parts=control_view.parts_present(
+                                          cache.overlay(snapshots[snapshot]).parts)
+                                      if snapshot else None),
+                 overlay=cache.overlay_payload(snapshots[snapshot] if snapshot else None),
+                 nearby=[cache.overlay_payload(i) for i in datebar.neighbours(snapshots)],
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
                  on_change=_region_from_map)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
-    credit = f" {overlay.credit}." if overlay else ""
+    with date_slot:
+        datebar.show(snapshots)
+    credit = f" {snapshots[snapshot].credit}." if snapshot else ""
     st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
             f'{h.esc(credit)}</p>')
     if full:
@@ -153,6 +169,9 @@ def timeline() -> None:
     limit = st.session_state["tl_limit"]
     st.caption(f"{len(shown)} of {len(catalog.statements)} statements"
                + (f" · showing the first {limit}" if len(shown) > limit else ""))
+    after = rdates.count_after(shown[:limit], datebar.as_of())
+    if after:  # said after the page's date: marked by a small rule, the list unchanged
+        st.html(rdates.after_marks_html(datebar.as_of(), after, f.newest_first))
     with st.container(height=900, border=False):
         st.html(h.timeline_html(catalog, shown[:limit]))
         if len(shown) > limit:
@@ -171,10 +190,11 @@ if full and snapshot:
     st.subheader("What this proposal would move")
     info = snapshots[snapshot]
     rows = cache.moved_rows(catalog, cache.key(catalog), proposal_id, snapshot)
-    st.caption(f"{info.credit}. Computed per region from the snapshot, beside the estimates "
-               f"published at the time. Areas in an equal-area projection (EPSG:3035); "
-               f"contested zones count as not occupied; coastal slivers are assigned as "
-               f"described in the README.")
+    st.caption(f"{h.md_escape(rdates.date_caption(info.date, as_of or info.date, info.credit))}"
+               f" Computed per region from the snapshot, beside the estimates published at "
+               f"the time. Areas in an equal-area projection (EPSG:3035); contested zones "
+               f"count as not occupied; coastal slivers are assigned as described in the "
+               f"README.")
     st.dataframe(
         [{"Region": r["name"], "To Russia km²": round(r["to_russia_km2"]),
           "To Russia %": round(100 * r["to_russia_share"], 1),

@@ -6,12 +6,15 @@
  * functions. Catalog text reaches the DOM through textContent only.
  *
  *   claimsAtlas.init(map, config)  config: {vocab, regions, places, parts, states, bounds}
- *   claimsAtlas.apply(state)       state: {proposal, title, legend, regions, highlight,
- *                                          selected, note?}  (render.map.map_state)
+ *   claimsAtlas.apply(state)       state: {proposal, title, date, asOf, legend, regions,
+ *                                          highlight, selected}  (render.map.map_state)
  *   claimsAtlas.applyId(id)        the preloaded state of proposal `id`, keeping the
  *                                  highlight and the selection; false if unknown
- *   claimsAtlas.setOverlay(o)      o: {key, credit, parts, line} (GeoJSON) or null
- *   claimsAtlas.timing             {apply: ms, overlay: ms} of the last calls
+ *   claimsAtlas.setOverlay(o)      o: {key, credit, digits, parts: [{id, part, rings}],
+ *                                  line: [encoded]} (render.map.overlay_payload) or null
+ *   claimsAtlas.decodeLine(s, d)   an encoded polyline -> [[lat, lon], ...]
+ *   claimsAtlas.timing             {apply: ms, overlay: ms} of the last calls, and
+ *                                  overlays: ms of each setOverlay that drew (last 1000)
  */
 (function (root) {
   "use strict";
@@ -31,6 +34,27 @@
     if (parent) { parent.appendChild(e); }
     return e;
   }
+
+  // The encoded-polyline format (render.map.encode_line): per point the change in lat then
+  // lon, times 10^digits, in 5-bit chunks offset by 63.
+  A.decodeLine = function (str, digits) {
+    var scale = Math.pow(10, digits), out = [], i = 0, lat = 0, lon = 0;
+    function next() {
+      var result = 0, shift = 0, b;
+      do {
+        b = str.charCodeAt(i++) - 63;
+        result |= (b & 0x1f) << shift;
+        shift += 5;
+      } while (b >= 0x20);
+      return (result & 1) ? ~(result >> 1) : (result >> 1);
+    }
+    while (i < str.length) {
+      lat += next();
+      lon += next();
+      out.push([lat / scale, lon / scale]);
+    }
+    return out;
+  };
 
   function now() { return root.performance ? root.performance.now() : Date.now(); }
 
@@ -127,7 +151,11 @@
       box.textContent = "";
       if (!state) { return; }
       text("b", state.title, box);
-      if (state.note) { text("span", state.note, box).className = "note"; }
+      if (state.asOf && state.date && state.date > state.asOf) {
+        var nb = text("span", "Not yet proposed on " + state.asOf, box);
+        nb.className = "not-yet";
+        nb.setAttribute("data-testid", "map-not-yet");
+      }
       state.legend.forEach(function (d) {
         row = document.createElement("div");
         sw = svgEl("svg", {width: 22, height: 16});
@@ -192,15 +220,21 @@
       return name;
     }
 
-    function partStyle(f) {
-      var p = f.properties;
-      return {className: "part part-" + p.id + " part-" + p.part, color: "#ffffff", weight: 0,
-        fillColor: "#f4f4f4", fillOpacity: 0, interactive: false, pane: pane("claimsParts", 390)};
+    function partLayer(p, digits) {
+      var rings = p.rings.map(function (poly) {
+        return poly.map(function (r) { return A.decodeLine(r, digits); });
+      });
+      var layer = L.polygon(rings, {className: "part part-" + p.id + " part-" + p.part,
+        color: "#ffffff", weight: 0, fillColor: "#f4f4f4", fillOpacity: 0, interactive: false,
+        pane: pane("claimsParts", 390)});
+      (parts[p.id] = parts[p.id] || {})[p.part] = layer;
+      return layer;
     }
 
-    function lineStyle() {
-      return {className: "contact-line", color: "#000000", weight: 2.4, fill: false,
-        interactive: false, pane: pane("claimsLine", 450)};
+    function lineLayer(lines, digits) {
+      return L.polyline(lines.map(function (l) { return A.decodeLine(l, digits); }),
+        {className: "contact-line", color: "#000000", weight: 2.4, fill: false,
+          interactive: false, pane: pane("claimsLine", 450)});
     }
 
     function applyParts(rid, info, path) {
@@ -247,7 +281,7 @@
       var s = ALL[pid], cur = state || {};
       if (!s) { return false; }
       return A.apply(Object.assign({}, s, {highlight: cur.highlight || [],
-        selected: cur.selected || null, note: cur.note || null}));
+        selected: cur.selected || null, asOf: cur.asOf || null}));
     };
 
     A.setOverlay = function (next) {
@@ -256,16 +290,17 @@
       overlayLayers.forEach(function (l) { map.removeLayer(l); });
       overlayLayers = [];
       parts = {};
+      var credits = map.attributionControl;  // escaped text (render.map.leaflet_attribution)
+      if (credits && overlay && overlay.attribution) {
+        credits.removeAttribution(overlay.attribution);
+      }
       overlay = next || null;
+      if (credits && overlay && overlay.attribution) { credits.addAttribution(overlay.attribution); }
       if (overlay) {
-        var pl = L.geoJSON(overlay.parts, {style: partStyle, interactive: false,
-          pane: pane("claimsParts", 390)});
-        pl.eachLayer(function (l) {
-          var p = l.feature.properties;
-          (parts[p.id] = parts[p.id] || {})[p.part] = l;
+        overlay.parts.forEach(function (p) {
+          overlayLayers.push(partLayer(p, overlay.digits));
         });
-        overlayLayers = [pl, L.geoJSON(overlay.line, {style: lineStyle, interactive: false,
-          pane: pane("claimsLine", 450)})];
+        if (overlay.line.length) { overlayLayers.push(lineLayer(overlay.line, overlay.digits)); }
         overlayLayers.forEach(function (l) { l.addTo(map); });
         el.setAttribute("data-overlay", overlay.key);
       } else {
@@ -273,10 +308,11 @@
       }
       if (state) { A.apply(state); } else { drawLegend(); }
       A.timing.overlay = now() - t0;
+      A.timing.overlays.push(A.timing.overlay);
+      if (A.timing.overlays.length > 1000) { A.timing.overlays.shift(); }
       return true;
     };
 
-    if (cfg.overlay) { A.setOverlay(cfg.overlay); }
     A.state = function () { return state; };
     A.overlay = function () { return overlay; };
     A.map = map;
@@ -284,5 +320,5 @@
     return A;
   };
 
-  A.timing = A.timing || {};
+  A.timing = A.timing || {overlays: []};
 })(window);

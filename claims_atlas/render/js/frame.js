@@ -18,9 +18,11 @@
           if (c.indexOf(prefix) === 0) { key = c.slice(prefix.length); }
         });
       }
-      var page = key && root.parent.claimsAtlas, own = page && page.maps && page.maps[key];
+      var page = key && root.parent.claimsAtlas;
+      if (page && page.run) { page.run(); }
+      var own = page && page.maps && page.maps[key];
       if (!own) { return false; }
-      if (own.overlay !== undefined) { A.setOverlay(own.overlay); }
+      if (own.show && own.store[own.show]) { A.setOverlay(own.store[own.show]); }
       if (own.state) { A.apply(own.state); }
       return true;
     } catch (err) {

@@ -1,0 +1,171 @@
+"""The map page's date control: a slider over the snapshot dates of the line of contact's
+source, step buttons and play.
+
+A step changes the page's date (state.DATE, `date=` in the URL) and the snapshot shown
+(state.CONTROL, the nearest on or before the date); the rerun sends only the new overlay
+beside the living map (render.map.overlay_show_script), so the map's frame stays. The
+overlays of the neighbouring dates are stored in the page beforehand (`neighbours`), so
+"Earlier", "Later" and the slider draw them at once (render/js/dates.js) before the rerun
+confirms. Play steps once every PLAY_SECONDS through a fragment that reruns the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+from claims_atlas.app import state
+from claims_atlas.core import control_view
+from claims_atlas.core.control import timeline
+from claims_atlas.render import dates as rdates
+from claims_atlas.render.html import md_escape
+
+PLAY_SECONDS = 1.0
+
+
+def _series(snapshots: dict, key: str) -> list:
+    """The snapshots of the same source as `key`, by date."""
+    slug = snapshots[key].slug
+    return sorted((i for i in snapshots.values() if i.slug == slug), key=lambda i: i.date)
+
+
+def _main_source(snapshots: dict) -> str | None:
+    """The source with the most cached snapshots (the first by name on a tie)."""
+    counts: dict[str, int] = {}
+    for info in snapshots.values():
+        counts[info.slug] = counts.get(info.slug, 0) + 1
+    return min(counts, key=lambda s: (-counts[s], s)) if counts else None
+
+
+def as_of() -> dt.date | None:
+    """The page's date, or None."""
+    value = st.session_state.get(state.DATE)
+    return dt.date.fromisoformat(value) if value else None
+
+
+def reconcile(view: state.View, snapshots: dict) -> None:
+    """On a session's first run: the date of the link, and the snapshot that stands for it
+    (the nearest on or before it, of the linked snapshot's source or else the source with
+    the most snapshots); a notice when there is none."""
+    if state.DATE in st.session_state:
+        return
+    st.session_state[state.DATE] = view.date
+    if not view.date:
+        return
+    key = st.session_state.get(state.CONTROL)
+    slug = snapshots[key].slug if key else _main_source(snapshots)
+    if slug is None:
+        return
+    info = timeline.nearest_snapshot(slug, view.date)
+    if info is None:
+        view.notices.append(f"No line of contact of {slug} on or before {view.date} is "
+                            f"cached: showing none.")
+        st.session_state[state.CONTROL] = None
+    else:
+        st.session_state[state.CONTROL] = control_view.snapshot_key(info)
+
+
+def neighbours(snapshots: dict) -> list:
+    """The snapshot next to the shown one in the way the reader is stepping (later, unless
+    the last step went back; none right after the sidebar's picker, so a snapshot switch
+    sends one overlay only). The page stores it for an instant next step."""
+    key = st.session_state.get(state.CONTROL)
+    way = st.session_state.get(state.DATE_DIRECTION, 1)
+    if not key or key not in snapshots or not way:
+        return []
+    series = _series(snapshots, key)
+    at = series.index(snapshots[key]) + way
+    return [series[at]] if 0 <= at < len(series) else []
+
+
+def from_picker(snapshots: dict) -> None:
+    """The sidebar's snapshot picker moved: the page's date follows the snapshot's."""
+    key = st.session_state.get(state.CONTROL)
+    st.session_state[state.DATE] = snapshots[key].date.isoformat() if key else None
+    st.session_state[state.DATE_PLAYING] = False
+    st.session_state[state.DATE_DIRECTION] = 0
+
+
+def _go(info) -> None:
+    here = st.session_state.get(state.DATE)
+    if here:
+        st.session_state[state.DATE_DIRECTION] = -1 if info.date.isoformat() < here else 1
+    st.session_state[state.CONTROL] = control_view.snapshot_key(info)
+    st.session_state[state.DATE] = info.date.isoformat()
+
+
+def _step(series: list, delta: int) -> bool:
+    keys = [control_view.snapshot_key(i) for i in series]
+    here = st.session_state.get(state.CONTROL)
+    at = keys.index(here) + delta if here in keys else -1
+    if not 0 <= at < len(series):
+        return False
+    _go(series[at])
+    return True
+
+
+def _slid(series: list) -> None:
+    chosen = st.session_state.get(state.DATE_SLIDER)
+    match = [i for i in series if i.date.isoformat() == chosen]
+    if match:
+        _go(match[0])
+
+
+def _toggle_play(series: list) -> None:
+    playing = not st.session_state.get(state.DATE_PLAYING, False)
+    if playing and control_view.snapshot_key(series[-1]) == st.session_state.get(state.CONTROL):
+        _go(series[0])  # play from the start when at the end
+    st.session_state[state.DATE_PLAYING] = playing
+    st.session_state[state.DATE_TICK] = time.monotonic()
+
+
+def show(snapshots: dict, map_key: str = "map") -> None:
+    """The date control of the map under `map_key`, when a line of contact is shown."""
+    key = st.session_state.get(state.CONTROL)
+    if not key or key not in snapshots:
+        if snapshots:
+            st.caption("Choose a line of contact in the sidebar to move through its dates.")
+        return
+    series = _series(snapshots, key)
+    here = snapshots[key]
+    at = series.index(here)
+    st.session_state[state.DATE_SLIDER] = here.date.isoformat()
+    playing = bool(st.session_state.get(state.DATE_PLAYING))
+    with st.container(key="datebar"):
+        st.select_slider(f"Date of the line of contact ({len(series)} snapshots)",
+                         options=[i.date.isoformat() for i in series], key=state.DATE_SLIDER,
+                         on_change=_slid, args=(series,), disabled=len(series) < 2)
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.button("◀ Earlier", key=state.DATE_PREV, on_click=_step, args=(series, -1),
+                      disabled=at == 0)
+            st.button("Later ▶", key=state.DATE_NEXT, on_click=_step, args=(series, 1),
+                      disabled=at == len(series) - 1)
+            st.button("Pause" if playing else "Play", key=state.DATE_PLAY,
+                      on_click=_toggle_play, args=(series,), disabled=len(series) < 2)
+        keys = [control_view.snapshot_key(i) for i in series]
+        st.html(rdates.date_control_script(
+            map_key, here.slug, keys[at - 1] if at > 0 else None,
+            keys[at + 1] if at + 1 < len(series) else None,
+            {"box": "datebar", "prevBox": state.DATE_PREV, "nextBox": state.DATE_NEXT}),
+            unsafe_allow_javascript=True)
+    requested = as_of() or here.date
+    st.caption(md_escape(rdates.date_caption(here.date, requested, here.credit)))
+    _ticker(series, playing)
+
+
+def _ticker(series: list, playing: bool) -> None:
+    @st.fragment(run_every=PLAY_SECONDS if playing else None)
+    def tick() -> None:
+        if not st.session_state.get(state.DATE_PLAYING):
+            return
+        last = st.session_state.get(state.DATE_TICK, 0.0)
+        if time.monotonic() - last < PLAY_SECONDS * 0.8:
+            return  # the page's own run, not a tick
+        st.session_state[state.DATE_TICK] = time.monotonic()
+        if not _step(series, 1):
+            st.session_state[state.DATE_PLAYING] = False
+        st.rerun()
+
+    tick()
