@@ -37,9 +37,13 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 STREAM_PATH = "/_stcore/stream"
 ROUTE_COOKIE = "claims_route"
 REPLICA_HEADER = "X-Claims-Replica"
-# render.map.page_script: `claimsAtlas.put(selector, key, "state", state);` (render/js/page.js)
-_PUT_RE = re.compile(r"claimsAtlas\.put\((.*)\);\s*</script>", re.S)
+# render.map.page_script carries the state as the arguments of page.js's `put`: queued as
+# `.push(["put",[selector, key, "state", state]])` (render.js.data_script), or called as
+# `claimsAtlas.put(selector, key, "state", state);` (render.js.script).
+_QUEUED_RE = re.compile(r"\.push\((\[\"put\",\[.*\]\])\);", re.S)
+_CALLED_RE = re.compile(r"claimsAtlas\.put\((.*)\);\s*</script>", re.S)
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
+PICKER_KEY = "proposal"  # the sidebar picker's widget key (app.state.PROPOSAL)
 
 
 class ProtocolError(Exception):
@@ -53,14 +57,15 @@ class WrongAnswer(Exception):
 
 def map_state_in(html_body: str) -> dict | None:
     """The state a page_script element carries (render.map.page_script), or None."""
-    m = _PUT_RE.search(html_body)
-    if not m:
-        return None
+    args = None
     try:
-        args = json.loads("[" + m.group(1) + "]")  # the call's arguments are JSON values
-    except ValueError:
+        if m := _QUEUED_RE.search(html_body):
+            args = json.loads(m.group(1))[1]
+        elif m := _CALLED_RE.search(html_body):
+            args = json.loads("[" + m.group(1) + "]")  # the call's arguments are JSON values
+    except (ValueError, IndexError):
         return None
-    return args[3] if len(args) == 4 and args[2] == "state" else None
+    return args[3] if args and len(args) == 4 and args[2] == "state" else None
 
 
 def rerun_msg(query: str, widgets: dict[str, tuple[str, str]], cached: list[str]) -> bytes:
@@ -190,7 +195,8 @@ class Viewer:
             return map_state_in(el.html.body)
         if kind == "component_instance" and "st_folium" in el.component_instance.component_name:
             self.component_id = el.component_instance.id
-        elif kind == "radio" and el.radio.label == "Proposal":
+        elif kind == "radio" and (el.radio.id.endswith("-" + PICKER_KEY)
+                                  or el.radio.label == "Proposal"):
             self.radio_id, self.radio_options = el.radio.id, list(el.radio.options)
         elif kind == "exception":
             self.exceptions.append(el.exception.message)

@@ -10,18 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import re
+import shlex
 import shutil
 import urllib.request
+from unittest import mock
 
 import pytest
+from click.testing import CliRunner
 
 from bench import proxy as bproxy
 from bench import servers as srv
 from bench.st_ws import Viewer, check
 from claims_atlas import PACKAGE_DIR
+from claims_atlas.cli import main as cli_main
+from claims_atlas.cli import serve as cli_serve
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import query
+from claims_atlas.core.briefing import EDITOR_ENV
 from claims_atlas.render import map as rmap
 
 DEPLOY = PACKAGE_DIR.parent / "deploy"
@@ -39,6 +46,24 @@ def _instructions(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _serve_as_the_container_runs_it(cmd: str, public: str) -> tuple[list[str], dict]:
+    """The argv and environment `claims-atlas serve` would exec for the Dockerfile's CMD
+    (its `sh -c` line, with $CLAIMS_ATLAS_PUBLIC_HOST set as the image sets it)."""
+    line = json.loads(cmd)[-1].replace("$CLAIMS_ATLAS_PUBLIC_HOST", public)
+    words = shlex.split(line)
+    assert words[:3] == ["exec", "claims-atlas", "serve"], words
+    seen = {}
+
+    def capture(_path, argv, env):
+        seen.update(argv=list(argv), env=dict(env))
+        raise SystemExit(0)
+
+    with mock.patch.object(cli_serve.os, "execve", capture):
+        result = CliRunner().invoke(cli_main, words[2:])
+    assert result.exit_code == 0, result.output
+    return seen["argv"], seen["env"]
+
+
 def test_dockerfile_runs_unprivileged_read_only_catalog_no_editor():
     steps = _instructions((DEPLOY / "Dockerfile").read_text())
     users = [rest for word, rest in steps if word == "USER"]
@@ -49,6 +74,12 @@ def test_dockerfile_runs_unprivileged_read_only_catalog_no_editor():
     assert "CLAIMS_ATLAS_SEEDS=/catalog" in env
     cmd = [rest for word, rest in steps if word == "CMD"][-1]
     assert "serve" in cmd and "--editor" not in cmd
+    public = next(rest.split("=", 1)[1] for word, rest in steps
+                  if word == "ENV" and rest.startswith("CLAIMS_ATLAS_PUBLIC_HOST="))
+    argv, env = _serve_as_the_container_runs_it(cmd, public)
+    assert env.get(EDITOR_ENV) is None, "the container's app is read-only"
+    assert argv[argv.index("--server.address") + 1] == "0.0.0.0"
+    assert "--server.allowedHosts" in argv and public in argv
     compose = (DEPLOY / "compose.yaml").read_text()
     assert re.search(r":/catalog:ro\b", compose), "the catalog is mounted read-only"
     assert "--editor" not in compose
