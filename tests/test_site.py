@@ -203,6 +203,52 @@ def test_embed_has_map_picker_sources_and_link(page, site_url, catalog):
     assert page.external == []
 
 
+def test_date_slider_over_cached_control_snapshots(page, tmp_path, monkeypatch, catalog):
+    """`build-site --control SOURCE`: one snapshot per month (and the latest), each drawn with
+    the map states fitted to it, named in the URL as the app names it (control=key)."""
+    from shapely.geometry import box, mapping
+
+    from claims_atlas.core import control
+    from claims_atlas.render import map as rmap
+
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    for day, west in {"2025-10-20": 38.4, "2025-11-10": 37.9, "2025-11-20": 37.6}.items():
+        src = tmp_path / f"{day}.geojson"
+        src.write_text(json.dumps(mapping(box(west, 46.5, 41.0, 50.5))))
+        control.import_file(src, source="Test Source", date=day)
+    out = tmp_path / "public"
+    result = CliRunner().invoke(cli_main, ["build-site", "-o", str(out), "--control",
+                                           "Test Source"])
+    assert result.exit_code == 0, result.output
+    steps = json.loads((out / "data/atlas.json").read_text())["control"]["steps"]
+    assert [st["key"] for st in steps] == ["test-source/2025-10-20", "test-source/2025-11-20"]
+    step = json.loads((out / "data/control/test-source/2025-11-20.json").read_text())
+    assert step["overlay"]["key"] == "test-source/2025-11-20"
+    info = control.list_snapshots()[-1]
+    from claims_atlas.core import control_view
+
+    parts = control_view.parts_present(control_view.overlay(info).parts)
+    assert step["states"]["us-28-point-plan"] == rmap.map_state(catalog, "us-28-point-plan",
+                                                                parts=parts)
+    bad = CliRunner().invoke(cli_main, ["build-site", "-o", str(out), "--control", "Nobody"])
+    assert bad.exit_code == 1 and "no cached control snapshot" in bad.output
+    with http_server(out) as url:
+        ready(page, f"{url}/?proposal=us-28-point-plan&control=test-source/2025-11-20")
+        page.locator("#map[data-overlay='test-source/2025-11-20']").wait_for()
+        assert page.locator("#control-date").inner_text() == "2025-11-20"
+        assert "control=test-source%2F2025-11-20" in page.url
+        page.locator("#control-slider").fill("0")
+        page.locator("#map[data-overlay='test-source/2025-10-20']").wait_for()
+        page.wait_for_url(lambda u: "control=test-source%2F2025-10-20" in u)
+        page.locator("#control-on").uncheck()
+        page.wait_for_function("!document.querySelector('#map').hasAttribute('data-overlay')")
+        assert "control=" not in page.url
+        assert classes(page) == expected(catalog, "us-28-point-plan")
+        ready(page, f"{url}/?control=test-source/1999-01-01")
+        assert "not in this site" in page.locator("#notices").inner_text()
+        assert page.external == []
+
+
 AXE = Path(sys.prefix) / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 

@@ -12,24 +12,32 @@ at view time:
     assets/leaflet/       the Leaflet copy the app serves (app/static/leaflet)
     data/atlas.json       every string and state the pages show (site_data)
     data/geo.json         the boundaries the map draws
+    data/control/<source>/<date>.json   with `control=SOURCE`: one cached control snapshot
+                          per month (the month's last, and the latest): its overlay and the
+                          map states fitted to it, for the date slider (control_history)
 
 The data comes from the builders the app uses: render.map.map_state, vocab_payload and
 place_payload for the map, core.query (shown_for, lineage, versions_chain, statements'
 order) for the rest. The pages hold no catalog text: they load it as JSON, and site.js puts
 every string into the DOM with textContent (links: http(s) URLs only, set as attributes).
-Same URL parameters as the app: `proposal`, `region`, `compare` (and `/compare`).
+Same URL parameters as the app: `proposal`, `region`, `compare` (and `/compare`), and
+`control=<source>/<date>` when the site carries control snapshots. Snapshots are never
+included unless asked for: publishing them is publishing the source's data (its credit is
+shown with it).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from claims_atlas import PACKAGE_DIR
-from claims_atlas.core import geo, query, vocab
+from claims_atlas.core import control_view, geo, query, vocab
+from claims_atlas.core.control import timeline
 from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.core.models import PART_LABELS, STATUS_LABELS, Catalog, Evidence
 from claims_atlas.render import html as h
@@ -134,6 +142,33 @@ def site_data(catalog: Catalog) -> dict:
     }
 
 
+def control_steps(source: str) -> list:
+    """The cached snapshots of `source` the slider steps through: the last of each month and
+    the latest, ascending (SnapshotInfo). SiteError when none is cached."""
+    dates = timeline.snapshot_dates(source)
+    if not dates:
+        raise SiteError(f"no cached control snapshot of {source!r} "
+                        f"(import or fetch one with `claims-atlas control`)")
+    last_of_month = {(d.year, d.month): d for d in dates}
+    picked = sorted(set(last_of_month.values()) | {dates[-1]})
+    return [timeline.nearest_snapshot(source, d) for d in picked]
+
+
+def control_history(catalog: Catalog, source: str) -> list[dict]:
+    """One entry per slider step: {"key", "date", "credit", "overlay" (render.map
+    .overlay_payload), "states": {proposal id: render.map.map_state fitted to the snapshot's
+    parts}}."""
+    out = []
+    for info in control_steps(source):
+        ov = control_view.overlay(info)
+        parts = control_view.parts_present(ov.parts)
+        out.append({"key": ov.key, "date": info.date.isoformat(), "credit": ov.credit,
+                    "overlay": rmap.overlay_payload(ov),
+                    "states": {p.id: rmap.map_state(catalog, p.id, parts=parts)
+                               for p in catalog.proposals}})
+    return out
+
+
 def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -152,10 +187,11 @@ def css() -> str:
     return rmap.css().removeprefix("<style>").removesuffix("</style>") + "\n" + page
 
 
-def build(catalog: Catalog, out: Path) -> list[Path]:
+def build(catalog: Catalog, out: Path, control: str | None = None) -> list[Path]:
     """Write the static atlas into `out` (created; files this function writes are
-    replaced, nothing else is touched). Returns the files written. SiteError if `out` is a
-    file."""
+    replaced, nothing else is touched); with `control` (a source name), its cached
+    snapshots for the date slider (control_history). Returns the files written. SiteError if
+    `out` is a file or `control` has no cached snapshot."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise SiteError(f"{out}: exists and is not a folder")
@@ -163,7 +199,18 @@ def build(catalog: Catalog, out: Path) -> list[Path]:
     files["assets/site.css"] = css()
     for name in ("atlas.js", "site.js"):  # the very files the app runs (render/js)
         files[f"assets/{name}"] = js.source(name)
-    files["data/atlas.json"] = _json(site_data(catalog))
+    data = site_data(catalog)
+    if control:
+        steps = []
+        for step in control_history(catalog, control):
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*/\d{4}-\d{2}-\d{2}", step["key"]):
+                raise SiteError(f"unexpected snapshot key {step['key']!r}")
+            rel = f"data/control/{step['key']}.json"
+            files[rel] = _json({"overlay": step["overlay"], "states": step["states"]})
+            steps.append({"key": step["key"], "date": step["date"], "credit": step["credit"],
+                          "file": rel})
+        data["control"] = {"steps": steps}
+    files["data/atlas.json"] = _json(data)
     files["data/geo.json"] = _json({"regions": geo.regions_geojson(),
                                     "neighbours": geo.neighbours_geojson()})
     written = []

@@ -129,8 +129,17 @@
     if ((q.get("mode") || "").trim() === "present" || q.get("deck")) {
       notices.push("Present mode is in the live app only: showing the map.");
     }
-    if ((q.get("control") || "").trim()) {
-      notices.push("The line of contact (control=) is in the live app only: showing no line.");
+    var ctl = (q.get("control") || "").trim();
+    view.control = null;
+    if (ctl) {
+      var steps = D.control ? D.control.steps : [];
+      var hit = steps.filter(function (st) { return st.key === ctl; });
+      if (hit.length) { view.control = ctl; } else if (steps.length) {
+        notices.push("Control snapshot '" + ctl + "' is not in this site: showing no line " +
+          "of contact.");
+      } else {
+        notices.push("The line of contact (control=) is in the live app only: showing no line.");
+      }
     }
     view.notices = notices;
     return view;
@@ -166,8 +175,10 @@
     return NS.init(map, cfg);
   }
 
+  // The map states now in force: the catalog's, or those fitted to the control snapshot
+  // shown (data/control/<key>.json).
   function stateFor(D, pid, extra) {
-    return Object.assign({}, D.map.states[pid], extra || {});
+    return Object.assign({}, (S.states || D.map.states)[pid], extra || {});
   }
 
   // -- pieces of text -----------------------------------------------------------------------
@@ -396,10 +407,57 @@
     document.getElementById("nav-map").setAttribute("aria-current", "page");
     var view = readView(D), pid = view.proposal, rid = view.region;
     var picker = document.getElementById("picker"), regionSel = document.getElementById("region-select");
-    var A;
+    var A, shownKey = null, loaded = {};
+
+    // The date slider over the control snapshots the site carries (render.site
+    // control_history): each step's overlay and states load once, on demand.
+    function showControl(key, fromUser) {
+      if (!key) {
+        shownKey = null;
+        S.states = null;
+        A.setOverlay(null);
+        A.apply(stateFor(D, pid, {selected: rid, highlight: []}));
+        update(fromUser !== false);
+        return Promise.resolve(null);
+      }
+      var step = D.control.steps.filter(function (st) { return st.key === key; })[0];
+      var got = loaded[key] || (loaded[key] = getJSON(step.file));
+      return got.then(function (o) {
+        shownKey = key;
+        S.states = o.states;
+        A.setOverlay(o.overlay);
+        A.apply(stateFor(D, pid, {selected: rid, highlight: []}));
+        document.getElementById("control-date").textContent = step.date;
+        document.getElementById("control-credit").textContent = step.credit;
+        update(fromUser !== false);
+        return key;
+      });
+    }
+
+    function controlBox(initial) {
+      var box = document.getElementById("control");
+      if (!D.control || !D.control.steps.length) { return; }
+      box.hidden = false;
+      var on = document.getElementById("control-on"), slider = document.getElementById("control-slider");
+      var steps = D.control.steps;
+      slider.min = 0;
+      slider.max = steps.length - 1;
+      var at = initial ? steps.map(function (st) { return st.key; }).indexOf(initial) : steps.length - 1;
+      slider.value = at;
+      on.checked = !!initial;
+      slider.disabled = !initial;
+      document.getElementById("control-date").textContent = steps[at].date;
+      function current() { return on.checked ? steps[Number(slider.value)].key : null; }
+      on.addEventListener("change", function () { slider.disabled = !on.checked; showControl(current()); });
+      slider.addEventListener("input", function () {
+        document.getElementById("control-date").textContent = steps[Number(slider.value)].date;
+        if (on.checked) { showControl(current()); }
+      });
+      if (initial) { showControl(initial, false); }
+    }
 
     function update(fromUser) {
-      writeUrl({proposal: pid, region: rid, compare: null});
+      writeUrl({proposal: pid, region: rid, compare: null, control: shownKey});
       document.getElementById("nav-compare").setAttribute("href", "compare/?" +
         new root.URLSearchParams({proposal: pid}).toString());
       proposalHeader(D, pid, document.getElementById("proposal-header"));
@@ -412,7 +470,7 @@
     function pick(next) {
       var t0 = now();
       pid = next;
-      A.applyId(pid);
+      A.apply(stateFor(D, pid, {selected: rid, highlight: []}));
       S.timing.switch = now() - t0;
       update(true);
     }
@@ -455,6 +513,7 @@
     S.timing.firstApply = now() - t0;
     update(false);
     showNotices(view.notices);
+    controlBox(view.control);
     timeline(D);
   }
 
