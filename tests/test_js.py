@@ -51,7 +51,7 @@ def test_unknown_script_or_call_is_refused():
     with pytest.raises(js.ScriptError):
         js.source("../map.py")
     with pytest.raises(js.ScriptError):
-        js.call("put);alert(1")
+        js.invocation("put);alert(1")
 
 
 def _node_eval(files: tuple[str, ...], expression: str):

@@ -47,7 +47,8 @@ def show(catalog: Catalog, view: state.View) -> None:
 
 def _notices(messages: list[str]) -> None:
     if messages:
-        st.html(f'<div class="present-notices">{notice_html(messages)}</div>')
+        with st.container(key="present_notices"):
+            st.html(notice_html(messages))
 
 
 def _overlay_key(scene: Scene, notices: list[str]) -> str | None:

@@ -88,12 +88,12 @@ def _session_downloads(catalog: Catalog, deck: dict) -> None:
     title = deck["title"] or "My deck"
     st.caption(f"Your deck: {len(scenes)} scene(s), kept in this browser session only.")
     text = briefing.deck_text(SESSION_DECK_ID, title, scenes)
-    yaml_col, pdf_col = st.columns(2)
-    yaml_col.download_button("Deck (YAML)", text, file_name=f"{SESSION_DECK_ID}.yaml",
-                             mime="application/yaml", on_click="ignore", key=f"{FORM}_yaml")
-    pdf_col.download_button("Handout (PDF)", lambda: _session_pdf(catalog, title, scenes),
-                            file_name=f"{SESSION_DECK_ID}.pdf", mime="application/pdf",
-                            on_click="ignore", key=f"{FORM}_pdf")
+    st.download_button("Deck (YAML)", text, file_name=f"{SESSION_DECK_ID}.yaml",
+                       mime="application/yaml", on_click="ignore", key=f"{FORM}_yaml",
+                       width="stretch")
+    st.download_button("Handout (PDF)", lambda: _session_pdf(catalog, title, scenes),
+                       file_name=f"{SESSION_DECK_ID}.pdf", mime="application/pdf",
+                       on_click="ignore", key=f"{FORM}_pdf", width="stretch")
     st.button("Start a new deck", key=f"{FORM}_clear",
               on_click=lambda: st.session_state.pop(SESSION_DECK, None))
 

@@ -11,7 +11,8 @@ import streamlit as st
 from claims_atlas.core import query
 from claims_atlas.core.models import Problem
 from claims_atlas.render import map as rmap
-from claims_atlas.render.html import esc, notice_html
+from claims_atlas.render.html import notice_html
+from claims_atlas.render.templating import fragment
 
 # The map's page script (render.map.page_script) sits in an element of its own: no gap for it.
 _MAP_SCRIPT_HIDDEN = (f'[class*="st-key-{rmap.BOX_PREFIX}"] [data-testid="stElementContainer"]'
@@ -53,8 +54,8 @@ def style() -> None:
 
 def record_reach(catalog) -> None:
     """One line under the page title: how far the record reaches (computed from the catalog)."""
-    st.html(f'<p class="attribution" data-testid="record-reach">'
-            f'{esc(query.record_reach_text(catalog))}</p>')
+    st.html(fragment("paragraph", query.record_reach_text(catalog), "attribution",
+                     "record-reach"))
 
 
 def notices(messages: Sequence[str]) -> None:
@@ -76,9 +77,7 @@ def catalog_error(problems: Sequence[Problem]) -> None:
     from claims_atlas.core.catalog import seeds_dir
 
     st.error(f"The catalog has {len(problems)} problem(s); fix them and reload the page.")
-    lines = "".join(f"<li><code>{esc(hide_root(str(p), seeds_dir()))}</code></li>"
-                    for p in problems)
-    st.html(f'<ul class="catalog-errors" data-testid="catalog-errors">{lines}</ul>')
+    st.html(fragment("problems", [hide_root(str(p), seeds_dir()) for p in problems]))
 
 
 def catalog_status(status, sidebar: bool = True) -> None:

@@ -9,17 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlparse
 
+from markupsafe import Markup
+
 from claims_atlas.core import query, vocab
 from claims_atlas.core.models import STATUS_LABELS, Briefing, Catalog, Scene
 from claims_atlas.render import js
-from claims_atlas.render.html import (
-    esc,
-    fmt_date,
-    legend_html,
-    region_detail_html,
-    shown_html,
-    swatch,
-)
+from claims_atlas.render.html import legend_html
+from claims_atlas.render.templating import fragment
 
 MAP_HEIGHT = 820  # px, before the style sheet stretches the map to the bottom of the screen
 MAX_SOURCES = 4
@@ -71,7 +67,7 @@ CSS = """
 .present-legend .legend-row{gap:12px;margin:0 0 6px 0;font-size:22px;line-height:1.2}
 .present-legend .legend-row small,.present-legend .legend-row br{display:none}
 .scene-sources{font-size:17px;line-height:1.35;color:#222;margin:0}
-.present-notices .notices{font-size:22px;margin:0}
+.st-key-present_notices .notices{font-size:22px;margin:0}
 .stButton button,.stDownloadButton button{min-height:52px;border:2px solid #000;
   border-radius:8px;color:#000}
 .stButton button p,.stDownloadButton button p{font-size:22px;font-weight:650}
@@ -123,21 +119,15 @@ CSS = """
 KEYS_SCRIPT = js.script(("deck_keys.js",), "deckKeys", STEP_KEYS, MAP_BOX)
 
 
-def top_html(catalog: Catalog, deck: Briefing, number: int, proposal_id: str) -> str:
+def top_html(catalog: Catalog, deck: Briefing, number: int, proposal_id: str) -> Markup:
     """Deck title, the proposal's title, status, sponsor and date, and "3 / 6"."""
     p = catalog.proposal(proposal_id)
-    status = STATUS_LABELS.get(p.status, p.status)
-    return (f'<div class="deck-top" data-testid="deck-top" data-proposal="{esc(p.id)}">'
-            f'<div><p class="deck-name">{esc(deck.title)}</p><h1>{esc(p.title)}</h1>'
-            f'<p class="meta"><span class="status status-{esc(p.status)}">{esc(status)}</span>'
-            f' {esc(p.sponsor)} · {esc(fmt_date(p.date, p.date_precision))}</p></div>'
-            f'<div class="scene-no" data-testid="scene-indicator" '
-            f'aria-label="scene {number} of {len(deck.scenes)}">'
-            f'{number} / {len(deck.scenes)}</div></div>')
+    return fragment("deck_top", deck, p, STATUS_LABELS.get(p.status, p.status), number,
+                    len(deck.scenes))
 
 
-def caption_html(scene: Scene) -> str:
-    return f'<p class="scene-caption" data-testid="scene-caption">{esc(scene.caption)}</p>'
+def caption_html(scene: Scene) -> Markup:
+    return fragment("paragraph", scene.caption, "scene-caption", "scene-caption")
 
 
 def _by_part(shown) -> dict[str, str]:
@@ -166,7 +156,8 @@ def changes(catalog: Catalog, before: str, after: str) -> list[tuple[str, str, s
     return out
 
 
-def changes_html(catalog: Catalog, before: str, after: str, focus: Sequence[str] = ()) -> str:
+def changes_html(catalog: Catalog, before: str, after: str,
+                 focus: Sequence[str] = ()) -> Markup:
     """What changed from proposal `before` to `after`: the regions in `focus` (all when
     empty) grouped by change, with swatches; the other changed regions named in one line."""
     rows = changes(catalog, before, after)
@@ -175,24 +166,14 @@ def changes_html(catalog: Catalog, before: str, after: str, focus: Sequence[str]
     groups: dict[tuple[str, str], list[str]] = {}
     for _rid, label, old, new in shown:
         groups.setdefault((old, new), []).append(label)
-    items = "".join(
-        f'<li><span class="side">{swatch(old)}{esc(vocab.get(old).short)}</span>'
-        f'<span class="arrow">→</span><span class="side">{swatch(new)}'
-        f'{esc(vocab.get(new).short)}</span>'
-        f'<br><b>{esc(", ".join(labels))}</b></li>'
-        for (old, new), labels in groups.items())
-    if not rows:
-        items = "<li>No region changes.</li>"
-    also = (f'<p class="also">Also changed: {esc(", ".join(rest))}.</p>' if rest else "")
-    return (f'<div class="scene-panel" data-testid="scene-changes">'
-            f'<h4>Changed from {esc(catalog.proposal(before).label)}</h4>'
-            f'<ul class="changes">{items}</ul>{also}</div>')
+    return fragment("changes", catalog.proposal(before).label,
+                    [(old, new, labels) for (old, new), labels in groups.items()], rest,
+                    bool(rows))
 
 
-def legend_panel_html(catalog: Catalog, proposal_id: str) -> str:
-    legend = legend_html(query.legend(catalog, [proposal_id]), "What the colours mean")
-    return (f'<div class="scene-panel present-legend" data-testid="present-legend">'
-            f'<h4>What the colours mean</h4>{legend}</div>')
+def legend_panel_html(catalog: Catalog, proposal_id: str) -> Markup:
+    return fragment("legend_panel",
+                    legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
 
 
 def _outlet(ev) -> str:
@@ -202,25 +183,20 @@ def _outlet(ev) -> str:
     return f"{ev.outlet or host}{' [state media]' if ev.state_media else ''}"
 
 
-def sources_html(catalog: Catalog, proposal_id: str) -> str:
+def sources_html(catalog: Catalog, proposal_id: str) -> Markup:
     """The outlets the proposal's map rests on (the first few), for the foot of the panel."""
     seen = list(dict.fromkeys(_outlet(ev)
                               for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     tail = f" and {more} more" if more > 0 else ""
-    return (f'<p class="scene-sources" data-testid="scene-sources"><b>Sources:</b> '
-            f'{esc("; ".join(seen[:MAX_SOURCES]) + tail)}. Region detail on click.</p>')
+    return fragment("sources", "; ".join(seen[:MAX_SOURCES]) + tail)
 
 
-def region_html(catalog: Catalog, region_id: str, proposal_id: str, number: int) -> str:
+def region_html(catalog: Catalog, region_id: str, proposal_id: str, number: int) -> Markup:
     """A region's detail in big type, the current scene's proposal marked."""
-    detail = region_detail_html(catalog, region_id)
-    marker = f'<tr data-proposal="{esc(proposal_id)}">'
-    detail = detail.replace(marker, f'<tr class="current" data-proposal="{esc(proposal_id)}">')
-    p = catalog.proposal(proposal_id)
-    now = (f'<div class="now" data-testid="region-now"><b>In this scene, {esc(p.title)}:</b>'
-           f'{shown_html(query.shown_for(catalog, proposal_id, region_id))}</div>')
-    head, sep, table = detail.partition("</h3>")
-    return (f'<div class="present-region" data-testid="present-region">'
-            f'<p class="kicker">Region detail · Esc returns to scene {number}</p>'
-            f'{head}{sep}{now}<h4>What every proposal says</h4>{table}</div>')
+    return fragment("present_region", catalog.region(region_id),
+                    list(query.region_detail(catalog, region_id)), proposal_id,
+                    catalog.proposal(proposal_id),
+                    query.shown_for(catalog, proposal_id, region_id), number)
+
+

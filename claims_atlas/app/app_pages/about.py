@@ -8,6 +8,7 @@ from claims_atlas.app import cache
 from claims_atlas.core import geo, vocab
 from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import html as h
+from claims_atlas.render.templating import fragment
 
 catalog = cache.catalog()
 st.title("About claims-atlas")
@@ -20,7 +21,7 @@ st.markdown(
 st.subheader("The vocabulary")
 st.html(h.legend_html(vocab.DISPOSITIONS, "Dispositions"))
 st.subheader("Data and licences")
-st.html(f"<ul><li>{h.esc(geo.ATTRIBUTION)}</li><li>{h.esc(CATALOG_CREDIT)}</li>"
-        "<li>Map library: Leaflet 1.9.3 (BSD-2-Clause), served by this app.</li></ul>")
+st.html(fragment("items", [geo.ATTRIBUTION, CATALOG_CREDIT,
+                           "Map library: Leaflet 1.9.3 (BSD-2-Clause), served by this app."]))
 st.caption(f"{len(catalog.proposals)} proposals · {len(catalog.statements)} statements · "
            f"{len(catalog.documents)} documents · {len(catalog.places)} places")

@@ -7,6 +7,7 @@ import streamlit as st
 from claims_atlas.app import cache, state, ui
 from claims_atlas.core.validate import normalise
 from claims_atlas.render import html as h
+from claims_atlas.render.templating import fragment
 
 catalog = cache.catalog()
 docs = {d.id: d for d in catalog.documents}
@@ -27,17 +28,7 @@ if doc_id != wanted:
     quote = None
 state.write_url(doc=doc_id, quote=quote)
 doc = docs[doc_id]
-url = h.safe_url(doc.url)
-link = f' · <a href="{h.esc(url)}" target="_blank" rel="noopener noreferrer">original</a>' \
-    if url else ""
-via = f" via {h.esc(doc.via)}" if doc.via else ""
-state_media = ' <span class="state-media">state media</span>' if doc.state_media else ""
-translated = (f" · translated from {h.esc(doc.original_language)}"
-              if doc.original_language else "")
-st.html(f'<h3>{h.esc(doc.title)}</h3><p class="meta">{h.esc(doc.outlet)}{via}{state_media} · '
-        f'dateline {h.esc(h.fmt_date(doc.dateline))} · language {h.esc(doc.language)}'
-        f'{translated}{link}</p>'
-        + (f'<p class="note">{h.esc(doc.notes)}</p>' if doc.notes else ""))
+st.html(fragment("document_head", doc, h.safe_url(doc.url)))
 if quote and h.find_passage(doc.text, quote, normalise) is None:
     ui.notices(["The cited passage was not found in this document."])
 st.html(h.document_html(doc.text, quote))

@@ -12,6 +12,7 @@ from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import dates as rdates
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
+from claims_atlas.render.templating import fragment
 
 TIMELINE_PAGE = 60  # statements drawn at once: 5,000 in one block cost seconds in the browser
 
@@ -137,8 +138,7 @@ with left:
     with date_slot:
         datebar.show(snapshots)
     credit = f" {snapshots[snapshot].credit}." if snapshot else ""
-    st.html(f'<p class="attribution">{h.esc(geo.ATTRIBUTION)} {h.esc(CATALOG_CREDIT)}'
-            f'{h.esc(credit)}</p>')
+    st.html(fragment("paragraph", f"{geo.ATTRIBUTION} {CATALOG_CREDIT}{credit}", "attribution"))
     if full:
         _downloads(proposal_id, region_id)
 

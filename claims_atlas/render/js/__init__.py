@@ -67,7 +67,7 @@ def body(name: str) -> str:
     return text
 
 
-def call(function: str, *args) -> str:
+def invocation(function: str, *args) -> str:
     """`claimsAtlas.<function>(<args as JSON>);`."""
     if not function.isidentifier():
         raise ScriptError(f"not a function name: {function!r}")
@@ -93,4 +93,5 @@ def library_script(files: tuple[str, ...]) -> str:
 
 def script(files: tuple[str, ...], function: str, *args) -> str:
     """One `<script>` element: the files, then the call with its JSON arguments."""
-    return "<script>" + "\n".join(body(f) for f in files) + call(function, *args) + "</script>"
+    return ("<script>" + "\n".join(body(f) for f in files) + invocation(function, *args)
+            + "</script>")
