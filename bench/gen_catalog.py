@@ -144,7 +144,8 @@ class Generator:
         date = _day(self.rng)
         speaker = self.rng.choice(self.speakers)
         s = {"id": f"st-{index:05d}", "kind": "event" if self.rng.random() < 0.1 else "statement",
-             "date": date.isoformat(), "date_precision": "day", "speaker": speaker,
+             "date": date.isoformat(), "date_precision": "day",
+             "speakers": [person_id(speaker)],
              "role": self.rng.choice(ROLES), "affiliation": self.rng.choice(SPONSORS),
              "venue": self.rng.choice(VENUES), "stance": self.rng.choice(models.STANCES),
              "concerns": {"proposals": sorted(self.rng.sample(proposal_ids,
@@ -153,10 +154,23 @@ class Generator:
                                                             self.rng.randint(0, 3)))},
              "evidence": self.evidence(self.rng.randint(1, 2))}
         if self.rng.random() < 0.5:
-            s["quote"] = f"Statement {index} by {speaker} about the talks."
+            # A statement's quote stands in its evidence (validate checks it).
+            s["quote"] = s["evidence"][0]["quote"]
         else:
             s["paraphrase"] = f"{speaker} comments on the talks (synthetic entry {index})."
         return s
+
+
+def person_id(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+def people(names: list[str]) -> list[dict]:
+    """The synthetic speakers as a register (seeds/people.yaml)."""
+    return [{"id": person_id(n), "name": n, "name_uk": n, "name_ru": n,
+             "affiliation": "Synthetic", "roles": [{"role": "Synthetic speaker",
+                                                    "from": FIRST_DAY.isoformat()}]}
+            for n in sorted(names)]
 
 
 def _dump(data) -> str:
@@ -183,6 +197,7 @@ def generate(out: Path, proposals: int = 200, statements: int = 5000, seed: int 
         p = gen.proposal(i, ids)
         ids.append(p["id"])
         (out / "proposals" / f"{p['id']}.yaml").write_text(_dump(p), encoding="utf-8")
+    (out / "people.yaml").write_text(_dump(people(gen.speakers)), encoding="utf-8")
     (out / "statements").mkdir()
     by_month: dict[str, list[dict]] = {}
     for i in range(1, statements + 1):

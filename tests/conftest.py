@@ -58,7 +58,7 @@ provisions:
 STATEMENTS = """\
 - id: minister-no-deal
   date: 2025-11-21
-  speaker: The Minister
+  speakers: [the-minister]
   role: Minister of Tests
   affiliation: Testland
   quote: There will be no deal on those terms.
@@ -67,6 +67,19 @@ STATEMENTS = """\
   evidence:
     - document: doc-a
       quote: There will be no deal on those terms.
+"""
+
+
+PEOPLE = """\
+- id: the-minister
+  name: The Minister
+  name_uk: Міністр
+  name_ru: Министр
+  spellings: [Minister Testov, Testov]
+  affiliation: Testland
+  roles:
+    - role: Minister of Tests
+      from: 2020-01-01
 """
 
 
@@ -88,7 +101,7 @@ def make_seeds(tmp_path: Path):
 
     def make(files: dict[str, str | None] | None = None) -> Path:
         base = {"documents/doc-a.txt": DOC, "proposals/plan-a.yaml": PROPOSAL,
-                "statements/all.yaml": STATEMENTS}
+                "statements/all.yaml": STATEMENTS, "people.yaml": PEOPLE}
         return textwrap_write(tmp_path / "seeds", {**base, **(files or {})})
 
     return make

@@ -85,6 +85,16 @@ def test_timeline_filter_by_speaker_and_order():
     assert not at.exception
 
 
+def test_timeline_speaker_filter_lists_people_once_each():
+    at = app()
+    options = at.multiselect(key="tl_speakers").options
+    assert len(options) == len(set(options)) and "Volodymyr Zelensky" in options
+    assert not [o for o in options if ";" in o or "(" in o or "Financial Times" in o]
+    at.multiselect(key="tl_speakers").set_value(["Daniel Driscoll"]).run()
+    text = html_text(at)  # the joint statement is listed under each of its speakers
+    assert 'data-statement="driscoll-zelensky-2025-11-20-meeting"' in text
+
+
 def test_broken_catalog_shows_file_and_line(make_seeds, monkeypatch):
     root = make_seeds({"statements/all.yaml": "- id: ok\n  date: 2025-02-30\n"})
     at = app(seeds=root, monkeypatch=monkeypatch)

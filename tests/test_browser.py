@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.browser_support import serve
-from tests.conftest import DOC, PROPOSAL, STATEMENTS
+from tests.conftest import DOC, PEOPLE, PROPOSAL, STATEMENTS
 
 pytestmark = pytest.mark.browser
 
@@ -163,8 +163,8 @@ def test_hostile_catalog_text_stays_inert(page, tmp_path):
         .replace('quote: "There will be no deal on those terms."',
                  f"quote: 'There will be no deal {XSS} on those terms.'")
         .replace("summary: The rest becomes a buffer.", f"summary: '{XSS}'"),
-        "statements/all.yaml": STATEMENTS.replace("speaker: The Minister",
-                                                  f"speaker: 'Minister {XSS}'")
+        "people.yaml": PEOPLE.replace("name: The Minister", f"name: 'Minister {XSS}'"),
+        "statements/all.yaml": STATEMENTS
         .replace("role: Minister of Tests", "role: '<a href=\"javascript:window.__xss=3\">r</a>'")
         .replace("quote: There will be no deal on those terms.",
                  f"quote: 'There will be no deal {XSS} on those terms.'"),
@@ -194,7 +194,7 @@ def test_broken_catalog_shows_its_error(page, tmp_path):
     root = textwrap_write(tmp_path / "seeds", {
         "documents/doc-a.txt": DOC, "proposals/plan-a.yaml": PROPOSAL.replace(
             "disposition: demilitarised_zone", "disposition: annexed"),
-        "statements/all.yaml": STATEMENTS})
+        "statements/all.yaml": STATEMENTS, "people.yaml": PEOPLE})
     with serve(root) as url:
         page.goto(url)
         errors = page.get_by_test_id("catalog-errors")
@@ -223,6 +223,12 @@ def test_control_snapshot_splits_donetsk_on_the_map(page, tmp_path, monkeypatch)
                       ).wait_for(state="attached")
         assert frame.locator("path.contact-line").count() >= 1
         assert "snapshot of 2025-11-20" in frame.get_by_test_id("map-legend").inner_text()
+        # Chernihiv: "Russia withdraws" from a Russian-held part the snapshot does not have
+        # is not drawn (case chernihiv-stripes-with-snapshot); Luhansk keeps its disposition.
+        frame.locator("path.region-UA-09.disp-recognised_russian_de_facto"
+                      ).wait_for(state="attached")
+        chernihiv = frame.locator("path.region-UA-77").get_attribute("class")
+        assert "disp-russian_withdrawal" not in chernihiv and "split" not in chernihiv
         assert page.external == []
 
 

@@ -91,8 +91,8 @@ def test_duplicate_id_across_two_files(make_seeds):
 
 def test_missing_required_field(make_seeds):
     root = make_seeds({"statements/all.yaml": STATEMENTS.replace(
-        "  speaker: The Minister\n", "")})
-    line = only(root, "missing required field 'speaker'")
+        "  stance: rejects\n", "")})
+    line = only(root, "missing required field 'stance'")
     assert "all.yaml:1:" in line
 
 

@@ -3,6 +3,7 @@ rendered as statements YAML that loads and validates in a copy of the catalog.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ from claims_atlas import REPO_ROOT
 from claims_atlas.cli import main
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import draft as d
+from claims_atlas.core.people import Register
 from claims_atlas.core.yamlsrc import LineDict, LineList, loads
 
 SEED = REPO_ROOT / "seeds" / "documents" / "seed-2025-11-21-umerov-peskov.txt"
@@ -72,7 +74,11 @@ def test_seed_umerov_quote_today_friday(seed):
                        "the security of our people, or our red lines.")
     assert e.speaker == "Rustem Umerov"
     assert e.speaker_note and '"He"' in e.speaker_note
-    assert e.role == "Chief negotiator and Secretary of the Ukrainian National Security Council"
+    assert e.role == ("Head of Ukraine's negotiating delegation; Secretary of the National "
+                      "Security and Defence Council")  # the register's, on 2025-11-21
+    assert e.role_note.endswith('the copy says "Chief negotiator and Secretary of the '
+                                'Ukrainian National Security Council"')
+    assert e.speakers == ("rustem-umerov",)
     assert e.date == DAY(2025, 11, 21)
     assert [c.text for c in e.date_cues] == ["today", "Friday"]
     assert e.line == 17 and e.quote in file_line(SEED, 17)
@@ -84,7 +90,7 @@ def test_seed_umerov_quote_today_friday(seed):
 def test_seed_first_quote_role_from_apposition(seed):
     e = by_quote(seed, "will not accept")
     assert (e.speaker, e.line) == ("Rustem Umerov", 13)
-    assert e.role.startswith("Chief negotiator and Secretary")
+    assert e.role.startswith("Head of Ukraine's negotiating delegation")
 
 
 def test_seed_peskov_speaker_role_and_dateline(seed):
@@ -142,7 +148,8 @@ def test_seed_marks_passages_already_in_the_catalog(seed):
 
 def test_fixture_role_after_name_and_yesterday(fixture):
     e = by_quote(fixture, "a compromise solution")
-    assert (e.speaker, e.role) == ("Yuri Ushakov", "Kremlin aide")
+    assert (e.speaker, e.role) == ("Yuri Ushakov", "Kremlin foreign-policy aide")
+    assert e.role_note.endswith('the copy says "Kremlin aide"')
     assert e.quote == "a compromise solution has not been found yet"
     assert e.date == DAY(2025, 12, 2) and e.line == 11
     assert e.venue == "Remarks to reporters"
@@ -150,14 +157,14 @@ def test_fixture_role_after_name_and_yesterday(fixture):
 
 def test_fixture_surname_after_quote(fixture):
     e = by_quote(fixture, "Some of the American ideas")
-    assert e.speaker == "Yuri Ushakov" and e.role == "Kremlin aide"
+    assert e.speaker == "Yuri Ushakov" and e.role == "Kremlin foreign-policy aide"
     assert e.date == DAY(2025, 12, 3) and e.date_cues == ()
     assert e.line == 13
 
 
 def test_fixture_said_on_tuesday_and_wrapped_quote(fixture):
     said = by_paraphrase(fixture, "would never recognise")
-    assert (said.speaker, said.role) == ("Andrii Sybiha", "Ukrainian Foreign Minister")
+    assert (said.speaker, said.role) == ("Andrii Sybiha", "Minister of Foreign Affairs of Ukraine")
     assert said.date == DAY(2025, 12, 2) and said.line == 15
     assert said.regions == ("UA-14", "UA-09", "UA-43")
     wrapped = by_quote(fixture, "Ukraine will not trade")
@@ -170,11 +177,12 @@ def test_fixture_on_monday_last_friday_and_curly_quotes(fixture):
     assert (peskov.speaker, peskov.role) == ("Dmitry Peskov", "Kremlin spokesman")
     assert peskov.date == DAY(2025, 12, 1) and peskov.line == 19
     witkoff = by_quote(fixture, "We made real progress")
-    assert witkoff.speaker == "Steve Witkoff" and witkoff.role == "US envoy"
+    assert witkoff.speaker == "Steve Witkoff" and witkoff.role == "US special envoy"
     assert witkoff.date == DAY(2025, 12, 3)  # "today" is inside the quote: only mentioned
     assert [c.text for c in witkoff.mentioned] == ["today"]
     zelensky = by_paraphrase(fixture, "last Friday")
-    assert zelensky.speaker == "Volodymyr Zelensky"  # surname completed from the catalog
+    assert zelensky.speaker == "Volodymyr Zelensky"  # surname completed from the register
+    assert zelensky.speakers == ("volodymyr-zelensky",) and zelensky.written == "Zelensky"
     assert zelensky.date == DAY(2025, 11, 28)
     assert zelensky.regions == ("UA-23", "UA-65")
 
@@ -194,26 +202,41 @@ def test_yaml_round_trip(which, request):
     data = loads(text, Path("draft.yaml"))
     assert isinstance(data, LineList) and len(data) == len(draft.entries)
     problems: list = []
+    register = Register(cat.read_catalog(None)[0].people)
     for item, entry in zip(data, draft.entries, strict=True):
         assert isinstance(item, LineDict)
-        s = cat.read_statement(cat.Reader("draft.yaml", item, problems))
-        assert (s.id, s.speaker, s.role, s.date) == (entry.id, entry.speaker, entry.role,
-                                                     entry.date)
+        s = cat.read_statement(cat.Reader("draft.yaml", item, problems), register)
+        assert (s.id, s.speakers, s.role, s.date) == (entry.id, entry.speakers, entry.role,
+                                                      entry.date)
+        if entry.speakers:
+            assert s.speaker == entry.speaker
         assert (s.quote, s.paraphrase, s.regions) == (entry.quote, entry.paraphrase,
                                                       entry.regions)
         assert s.stance == "reports" and s.proposals == ()
         assert [(ev.document, ev.quote) for ev in s.evidence] == [
             (draft.document.id, entry.evidence_quote)]
         assert f"- id: {entry.id}  # line {entry.line}" in text
-    # Each entry carries its review mark, refused until a person sets it (issue 10 §4).
-    assert [p.message for p in problems] == [
-        "statement: drafted and not reviewed; check it against its source, then set "
-        "'reviewed: true'"] * len(draft.entries)
+    # Each entry carries its review mark, refused until a person sets it (issue 10 §4);
+    # the loader refuses what the draft left open, each at its entry, and nothing else.
+    marks = [p for p in problems if "drafted and not reviewed" in p.message]
+    assert [p.line for p in marks] == [item.line_of("reviewed") for item in data]
+    open_ids = {e.id for e in draft.entries if e.unresolved or not e.speakers}
+    open_lines = {item.line_of("unresolved") for item in data if item["id"] in open_ids} | {
+        item.line for item in data if item["id"] in open_ids}
+    assert {p.line for p in problems if p not in marks} <= open_lines
     if which == "seed":
         assert "# paraphrase: check wording" in text and "# date: dateline, check" in text
 
 
-def test_validate_clean_in_a_catalog_copy(tmp_path, seed, fixture):
+def reviewed(draft: d.DocumentDraft) -> d.DocumentDraft:
+    """What a reviewer does: keep entries whose speaker is a registered person, settle the
+    open points (here: accept the draft's date), mark them reviewed."""
+    kept = [dataclasses.replace(e, unresolved=(), reviewed=True)
+            for e in draft.entries if e.speakers]
+    return dataclasses.replace(draft, entries=kept)
+
+
+def test_validate_clean_in_a_catalog_copy_after_review(tmp_path, seed, fixture):
     root = tmp_path / "seeds"
     shutil.copytree(REPO_ROOT / "seeds", root)
     shutil.copy(FIXTURE, root / "documents" / FIXTURE.name)
@@ -221,18 +244,20 @@ def test_validate_clean_in_a_catalog_copy(tmp_path, seed, fixture):
     (root / "statements" / "draft-seed.yaml").write_text(unreviewed, encoding="utf-8")
     found = [str(p) for p in cat.check(root)]
     marks = [n for n, line in enumerate(unreviewed.splitlines(), 1) if "reviewed: false" in line]
-    assert len(found) == len(seed.entries) == len(marks)
-    assert [p.split(": ", 1)[0] for p in found] == [
-        f"{root / 'statements' / 'draft-seed.yaml'}:{n}" for n in marks]
-    # Reviewed: a person checked each entry and set the mark.
-    (root / "statements" / "draft-seed.yaml").write_text(
-        unreviewed.replace("reviewed: false", "reviewed: true"), encoding="utf-8")
-    (root / "statements" / "draft-fixture.yaml").write_text(
-        d.render_yaml(fixture).replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    assert len(marks) == len(seed.entries)
+    assert {f"{root / 'statements' / 'draft-seed.yaml'}:{n}" for n in marks} <= {
+        p.split(": ", 1)[0] for p in found}  # each unreviewed entry refused at its mark
+    assert all("draft-seed.yaml" in p for p in found)  # and open points, nothing else
+    # Reviewed: a person settled the open points and set the mark.
+    (root / "statements" / "draft-seed.yaml").write_text(d.render_yaml(reviewed(seed)),
+                                                         encoding="utf-8")
+    (root / "statements" / "draft-fixture.yaml").write_text(d.render_yaml(reviewed(fixture)),
+                                                            encoding="utf-8")
     assert [str(p) for p in cat.check(root)] == []
     catalog, _ = cat.read_catalog(root)
     assert len(catalog.statements) == (len(cat.read_catalog(None)[0].statements)
-                                       + len(seed.entries) + len(fixture.entries))
+                                       + len(reviewed(seed).entries)
+                                       + len(reviewed(fixture).entries))
 
 
 def test_empty_document_gives_an_empty_list(tmp_path):
@@ -255,7 +280,7 @@ def test_cli_prints_the_draft(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Draft statements from ")
     assert "- id: umerov-2025-11-21-there-can-be  # line 17" in result.stdout
-    assert "speaker: Dmitry Peskov" in result.stdout
+    assert "speakers: [dmitry-peskov]  # speaker: Dmitry Peskov" in result.stdout
     assert "draft entries" in result.stderr
     assert len(loads(result.stdout, Path("out.yaml"))) == 14
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from claims_atlas import REPO_ROOT
 from claims_atlas.app import cache, state, ui
+from claims_atlas.core.briefing import editor_mode
 from claims_atlas.core.catalog import CatalogInvalid
 from claims_atlas.core.geo import GeodataError
 from claims_atlas.render.html import md_escape
@@ -41,5 +42,8 @@ pages = [
     st.Page("app_pages/about.py", title="About & licences", icon=":material/info:",
             url_path="about"),
 ]
+if editor_mode():  # `serve --editor`: paste an article, get its draft (core/intake.py)
+    pages.append(st.Page("app_pages/add_article.py", title="Add an article",
+                         icon=":material/post_add:", url_path="add-article"))
 st.navigation(pages, position="hidden" if present else "sidebar").run()
 state.end_run()  # not reached after st.stop(): a page that stops calls it itself

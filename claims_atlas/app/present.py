@@ -11,6 +11,7 @@ import streamlit as st
 
 from claims_atlas.app import cache, mapview, state
 from claims_atlas.core import briefing, control, control_view
+from claims_atlas.core.control import timeline
 from claims_atlas.core.models import Briefing, Catalog, Scene
 from claims_atlas.render import map as rmap
 from claims_atlas.render import slides
@@ -56,12 +57,17 @@ def _overlay_key(scene: Scene, notices: list[str]) -> str | None:
     if scene.control is None:
         return None
     date, source = scene.control
-    try:
-        return control_view.snapshot_key(control.find_snapshot(source, date))
-    except control.ControlError as exc:
+    try:  # the scene's date or the nearest snapshot before it, as the handouts draw
+        info = timeline.nearest_snapshot(source, date)
+    except (control.ControlError, ValueError) as exc:
+        info, why = None, str(exc)
+    else:
+        why = f"no {source} snapshot on or before {date}"
+    if info is None:
         notices.append(f"This scene asks for the line of contact ({source}, {date}), but "
-                       f"{exc}. Shown without it.")
+                       f"{why}. Shown without it.")
         return None
+    return control_view.snapshot_key(info)
 
 
 def _map(catalog: Catalog, deck: Briefing, number: int, scene: Scene,
@@ -117,10 +123,9 @@ def _downloads(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> N
 def _cached(control_key: tuple[str, str]) -> bool:
     date, source = control_key
     try:
-        control.find_snapshot(source, date)
-    except control.ControlError:
+        return timeline.nearest_snapshot(source, date) is not None
+    except (control.ControlError, ValueError):
         return False
-    return True
 
 
 def _exit_button(proposal_id: str | None) -> None:

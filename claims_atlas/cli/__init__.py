@@ -5,7 +5,8 @@
 | catalog.py    | validate, export                 |
 | serve.py      | serve                            |
 | control.py    | control import/fetch/list/stats  |
-| draft.py      | draft                            |
+| draft.py      | draft, add-document              |
+| people.py     | people list/convert              |
 | deck.py       | deck list/export                 |
 | site.py       | build-site                       |
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import click
 
-from claims_atlas.cli import catalog, control, deck, draft, serve, site
+from claims_atlas.cli import catalog, control, deck, draft, people, serve, site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +27,7 @@ def main() -> None:
 
 
 for _command in (catalog.validate, catalog.export_cmd, serve.serve, control.control,
-                 draft.draft, deck.deck, site.build_site):
+                 draft.draft, draft.add_document, deck.deck, people.people, site.build_site):
     main.add_command(_command)
 
 __all__ = ["main"]

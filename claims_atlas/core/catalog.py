@@ -260,7 +260,8 @@ def review_mark(r: Reader) -> None:
                               f"source, then set 'reviewed: true'")
 
 
-def read_statement(r: Reader) -> m.Statement:
+def read_statement(r: Reader, register=None) -> m.Statement:
+    """One statement; `register` (a people.Register) gives names and dated roles to ids."""
     r.what = "statement"
     review_mark(r)
     quote, paraphrase = r.text("quote", False), r.text("paraphrase", False)
@@ -270,17 +271,73 @@ def read_statement(r: Reader) -> m.Statement:
     cr = r.child(concerns if isinstance(concerns, LineDict) else LineDict(), "concerns")
     if concerns is not None and not isinstance(concerns, LineDict):
         r.problem("concerns", "'concerns' must be a mapping with 'proposals' and 'regions'")
+    date = r.date("date") or EARLIEST
+    open_points = r.raw("unresolved", False)
+    if open_points:
+        count = len(open_points) if isinstance(open_points, list) else 1
+        r.problem("unresolved", f"statement: 'unresolved' still lists {count} open point(s) "
+                                f"from the draft; settle them and delete the list")
+    ids, lines, source = _speakers(r, register)
+    people = [register.get(i) if register else None for i in ids]
+    names = tuple(p.name if p else i for p, i in zip(people, ids, strict=True))
+    role = r.text("role", False)
+    affiliation = r.text("affiliation", False)
+    if ids and all(people):
+        from claims_atlas.core.people import affiliation_on, roles_on
+
+        role = role or "; ".join(roles_on(p, date) or "(role not in the register)"
+                                 for p in people)
+        if affiliation is None:
+            sides = list(dict.fromkeys(affiliation_on(p, date) for p in people))
+            affiliation = " / ".join(a for a in sides if a)
+    elif role is None and not ids:
+        role = "Unnamed source" if source else ""
     return m.Statement(
         id=r.ident() or "", kind=r.choice("kind", m.STATEMENT_KINDS, False, "statement"),
-        date=r.date("date") or EARLIEST, speaker=r.text("speaker") or "",
-        role=r.text("role") or "", stance=r.choice("stance", m.STANCES) or "",
+        date=date, speaker="; ".join(names) if ids else (source.label if source else ""),
+        role=role or "", stance=r.choice("stance", m.STANCES) or "",
         evidence=read_evidence(r), loc=r.loc(),
         date_precision=r.choice("date_precision", m.PRECISIONS, False, "day"),
-        date_note=r.text("date_note", False), affiliation=r.text("affiliation", False, ""),
+        date_note=r.text("date_note", False), affiliation=affiliation or "",
         venue=r.text("venue", False, ""), quote=quote, paraphrase=paraphrase,
         proposals=cr.strings("proposals"), regions=cr.strings("regions"),
+        speakers=ids, speaker_names=names, speaker_lines=lines, source=source,
         translation=r.text("translation", False),
         quote_is_translation=r.flag("quote_is_translation"))
+
+
+def _speakers(r: Reader, register) -> tuple[tuple[str, ...], tuple[int, ...], m.Source | None]:
+    """`speakers: [person-id, ...]` and/or `source: {outlet, description}`; the legacy
+    free-text `speaker` is refused with the id to write instead."""
+    legacy = r.raw("speaker", False)
+    if legacy is not None:
+        person = register.resolve(str(legacy)) if register else None
+        instead = (f"'speakers: [{person.id}]'" if person else
+                   "'speakers: [person-id]' (seeds/people.yaml) or 'source: {outlet: ..., "
+                   "description: ...}'")
+        r.problem("speaker", f"statement: 'speaker' is free text ({str(legacy)!r}); write "
+                             f"{instead}; `claims-atlas people convert FILE` does it")
+    ids, lines = [], []
+    for item, line in r.items("speakers"):
+        if not isinstance(item, str) or not ID_RE.match(item.strip()):
+            r.problems.append(m.Problem(r.path, line, f"'speakers' items must be person ids "
+                                                      f"(lowercase slugs), not {item!r}"))
+            continue
+        ids.append(item.strip())
+        lines.append(line)
+    source = None
+    raw = r.raw("source", False)
+    if isinstance(raw, LineDict):
+        sr = r.child(raw, "source")
+        source = m.Source(description=sr.text("description") or "",
+                          outlet=sr.text("outlet", False, ""))
+    elif raw is not None:
+        r.problem("source", "'source' must be a mapping: {outlet: ..., description: ...}")
+    if not ids and source is None and legacy is None:
+        r.problem(None, "statement: name who spoke: 'speakers: [person-id]' (ids from "
+                        "seeds/people.yaml), or for an unnamed source 'source: {outlet: ..., "
+                        "description: ...}'")
+    return tuple(ids), tuple(lines), source
 
 
 # -- places and briefings ---------------------------------------------------------------------
@@ -436,6 +493,12 @@ def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, li
         if doc:
             documents.append(doc)
     regions, groups = read_regions()
+    from claims_atlas.core import people as ppl
+
+    people_file = root / ppl.PEOPLE_FILE
+    people = (ppl.read_people(people_file, display_path(people_file), problems)
+              if people_file.is_file() else ())
+    register = ppl.Register(people)
     places_file = root / "places.yaml"
     places = ([read_place(Reader(display_path(places_file), d, problems))
                for d in _yaml_entries(places_file, display_path(places_file), problems, True)]
@@ -444,11 +507,12 @@ def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, li
         seeds_dir=str(root), regions=regions, groups=groups, documents=tuple(documents),
         proposals=tuple(_read_kind(root / "proposals", "*.yaml", False, read_proposal,
                                    problems)),
-        statements=tuple(_read_kind(root / "statements", "*.yaml", True, read_statement,
-                                    problems)),
+        statements=tuple(_read_kind(root / "statements", "*.yaml", True,
+                                    lambda r: read_statement(r, register), problems)),
         places=tuple(places),
         briefings=tuple(_read_kind(root / "briefings", "*.yaml", False, read_briefing,
-                                   problems)))
+                                   problems)),
+        people=tuple(people))
     return catalog, problems
 
 

@@ -65,6 +65,9 @@ def proposal_dict(p: Proposal) -> dict:
 def statement_dict(s: Statement) -> dict:
     return {"id": s.id, "kind": s.kind, "date": s.date.isoformat(),
             "date_precision": s.date_precision, "date_note": s.date_note, "speaker": s.speaker,
+            "speakers": list(s.speakers),
+            "source": ({"outlet": s.source.outlet, "description": s.source.description}
+                       if s.source else None),
             "role": s.role, "affiliation": s.affiliation, "venue": s.venue, "quote": s.quote,
             "paraphrase": s.paraphrase, "translation": s.translation,
             "concerns": {"proposals": list(s.proposals), "regions": list(s.regions)},

@@ -117,12 +117,24 @@ class Proposal:
 
 
 @dataclass(frozen=True)
+class Source:
+    """An unnamed source a statement rests on: not a person, never listed as a speaker."""
+
+    description: str  # "four people with direct knowledge of the talks"
+    outlet: str = ""  # who reported it: "Financial Times"
+
+    @property
+    def label(self) -> str:
+        return f"{self.description} ({self.outlet})" if self.outlet else self.description
+
+
+@dataclass(frozen=True)
 class Statement:
     id: str
     kind: str
     date: dt.date
-    speaker: str
-    role: str
+    speaker: str  # for display: the speakers' names joined by "; ", or the source's label
+    role: str  # the statement's own 'role', else the register's roles on its date
     stance: str
     evidence: tuple[Evidence, ...]
     loc: Loc
@@ -134,6 +146,10 @@ class Statement:
     paraphrase: str | None = None
     proposals: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()  # person ids from seeds/people.yaml
+    speaker_names: tuple[str, ...] = ()  # their English names, same order (unknown ids: the id)
+    speaker_lines: tuple[int, ...] = field(default=(), compare=False)  # file line of each id
+    source: Source | None = None  # an unnamed source with its outlet, instead of speakers
     translation: str | None = None  # the project's English rendering of a non-English quote
     quote_is_translation: bool = False  # the quote renders a passage in another language
 
@@ -170,6 +186,41 @@ class Place:
     source: str
     loc: Loc
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    """One office a person held: `start`/`end` inclusive; None: not known / still held."""
+
+    title: str
+    loc: Loc
+    start: dt.date | None = None
+    end: dt.date | None = None
+    affiliation: str = ""  # when it differs from the person's
+
+    def held_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One entry of seeds/people.yaml."""
+
+    id: str
+    name: str  # English, as printed
+    loc: Loc
+    name_uk: str = ""
+    name_ru: str = ""
+    spellings: tuple[str, ...] = ()  # other transliterations and surnames alone
+    affiliation: str = ""
+    roles: tuple[Role, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.name, self.name_uk, self.name_ru, *self.spellings) if n)
+
+    def roles_on(self, day: dt.date) -> tuple[Role, ...]:
+        return tuple(r for r in self.roles if r.held_on(day))
 
 
 @dataclass(frozen=True)
@@ -233,6 +284,7 @@ class Catalog:
     statements: tuple[Statement, ...] = ()
     places: tuple[Place, ...] = ()
     briefings: tuple[Briefing, ...] = ()
+    people: tuple[Person, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _by_id(self, kind: str) -> dict:
@@ -257,3 +309,6 @@ class Catalog:
 
     def briefing(self, briefing_id: str) -> Briefing | None:
         return self._by_id("briefings").get(briefing_id)
+
+    def person(self, person_id: str) -> Person | None:
+        return self._by_id("people").get(person_id)

@@ -170,7 +170,7 @@ class StatementFilter:
     def keeps(self, s: Statement) -> bool:
         return ((self.start is None or s.date >= self.start)
                 and (self.end is None or s.date <= self.end)
-                and (not self.speakers or s.speaker in self.speakers)
+                and (not self.speakers or any(n in self.speakers for n in s.speaker_names))
                 and (self.region is None or self.region in s.regions)
                 and (self.proposal is None or self.proposal in s.proposals))
 
@@ -181,7 +181,9 @@ def statements(catalog: Catalog, f: StatementFilter = StatementFilter()) -> list
 
 
 def speakers(catalog: Catalog) -> list[str]:
-    return sorted({s.speaker for s in catalog.statements})
+    """The people who speak in the catalog, by English name, once each (a joint statement
+    counts for each of its speakers; unnamed sources and outlets are not speakers)."""
+    return sorted({n for s in catalog.statements for n in s.speaker_names})
 
 
 def fold(text: str) -> str:

@@ -30,7 +30,7 @@ def normalise(text: str) -> str:
 
 def validate(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
-    for check in (_duplicates, _proposals, _statements, _places, _briefings, _evidence):
+    for check in (_duplicates, _people, _proposals, _statements, _places, _briefings, _evidence):
         problems.extend(check(catalog))
     return problems
 
@@ -113,8 +113,25 @@ def _readings(item) -> Iterable[Problem]:
         yield from _disposition(reading, reading.disposition, "reading")
 
 
+def _people(c: Catalog) -> Iterable[Problem]:
+    from claims_atlas.core.people import register_problems
+
+    yield from register_problems(c.people)
+
+
 def _statements(c: Catalog) -> Iterable[Problem]:
+    register = None
     for s in c.statements:
+        for i, person_id in enumerate(s.speakers):
+            if c.person(person_id) is None:
+                if register is None:
+                    from claims_atlas.core.people import Register
+                    register = Register(c.people)
+                line = s.speaker_lines[i] if i < len(s.speaker_lines) else s.loc.of("speakers")
+                missing = "" if c.people else "; seeds/people.yaml is missing or empty"
+                yield Problem(s.loc.path, line,
+                              f"statement {s.id!r}: unknown speaker {person_id!r} "
+                              f"(not in people.yaml){register.hint(person_id)}{missing}")
         for ref in s.proposals:
             if not c.proposal(ref):
                 yield _at(s, f"statement {s.id!r}: concerns unknown proposal {ref!r}",

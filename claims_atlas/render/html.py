@@ -7,6 +7,7 @@ are the only markup the app shows with `st.html`. No HTML is assembled by hand.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote as urlquote
 from urllib.parse import urlencode, urlparse
@@ -173,12 +174,21 @@ def find_passage(text: str, quote_text: str, normalise) -> tuple[int, int] | Non
 
 
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:=")
+# GFM turns URLs, www. names and e-mail addresses in the rendered text into live links
+# (after escapes are read): a word joiner (U+2060, invisible) breaks each pattern.
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=@)")
+
+
+def no_autolink(text: str) -> str:
+    """`text` with an invisible word joiner where GFM would start an autolink."""
+    return _AUTOLINK.sub("\u2060", text)
 
 
 def md_escape(text: object) -> str:
     """Catalog text made literal for places Streamlit renders as Markdown (radio labels,
-    captions): every Markdown-special character is backslash-escaped."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    captions): every Markdown-special character is backslash-escaped, and a URL, www.
+    name or e-mail address is kept from becoming a live link (no_autolink)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in no_autolink(str(text)))
 
 
 def picker_script(titles: dict[str, str]) -> str:

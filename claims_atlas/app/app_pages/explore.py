@@ -90,7 +90,8 @@ if full:
     with st.sidebar:
         st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
                  format_func=lambda pid: h.md_escape(query.picker_label(catalog.proposal(pid))))
-        st.html(h.picker_script({query.picker_label(catalog.proposal(p)): p for p in ids}),
+        st.html(h.picker_script({h.no_autolink(query.picker_label(catalog.proposal(p))): p
+                                  for p in ids}),
                 unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key="region_search",
                       on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
