@@ -23,7 +23,7 @@ from claims_atlas.core import catalog as cat
 from claims_atlas.core import query
 from claims_atlas.render import site
 from tests.browser_support import free_port
-from tests.conftest import DOC, PROPOSAL, STATEMENTS, textwrap_write
+from tests.conftest import DOC, PEOPLE, PROPOSAL, STATEMENTS, textwrap_write
 
 pytestmark = pytest.mark.browser
 
@@ -165,6 +165,12 @@ def test_timeline_lists_and_filters_as_query_statements(page, site_url, catalog)
     assert ids == [s.id for s in query.statements(catalog)][:60]
     n = len(catalog.statements)
     assert page.locator("#tl-count").inner_text().startswith(f"{n} of {n} statements")
+    for name in query.speakers(catalog):  # the filter itself, for every speaker
+        got = page.evaluate("""name => claimsAtlas.site.filterStatements(
+            claimsAtlas.site.data.statements, {start: null, end: null, speakers: [name],
+            region: null, proposal: null, newestFirst: true}).map(s => s.id)""", name)
+        f = query.StatementFilter(speakers=(name,))
+        assert got == [s.id for s in query.statements(catalog, f)], name
     speaker = query.speakers(catalog)[0]
     page.locator("#tl-filters summary").click()
     page.locator("#tl-speakers").select_option([speaker])
@@ -277,8 +283,8 @@ def test_hostile_catalog_text_stays_inert(page, tmp_path):
         .replace('quote: "There will be no deal on those terms."',
                  f"quote: 'There will be no deal {XSS} on those terms.'")
         .replace("summary: The rest becomes a buffer.", f"summary: '{XSS}'"),
-        "statements/all.yaml": STATEMENTS.replace("speaker: The Minister",
-                                                  f"speaker: 'Minister {XSS}'")
+        "people.yaml": PEOPLE.replace("name: The Minister", f"name: 'Minister {XSS}'"),
+        "statements/all.yaml": STATEMENTS
         .replace("role: Minister of Tests", "role: '<a href=\"javascript:window.__xss=3\">r</a>'")
         .replace("quote: There will be no deal on those terms.",
                  f"quote: 'There will be no deal {XSS} on those terms.'"),

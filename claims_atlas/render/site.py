@@ -132,6 +132,7 @@ def site_data(catalog: Catalog) -> dict:
         "statements": [{
             "id": s.id, "iso": s.date.isoformat(), "when": h.fmt_date(s.date, s.date_precision),
             "note": s.date_note or None, "speaker": s.speaker, "role": s.role,
+            "names": list(s.speaker_names),
             "affiliation": s.affiliation or None, "venue": s.venue or None, "stance": s.stance,
             "quote": s.quote, "paraphrase": s.paraphrase,
             "proposals": list(s.proposals), "regions": list(s.regions),

@@ -335,7 +335,7 @@
   S.filterStatements = function (statements, f) {
     var kept = statements.filter(function (s) {
       return (!f.start || s.iso >= f.start) && (!f.end || s.iso <= f.end) &&
-        (!f.speakers.length || f.speakers.indexOf(s.speaker) >= 0) &&
+        (!f.speakers.length || s.names.some(function (n) { return f.speakers.indexOf(n) >= 0; })) &&
         (!f.region || s.regions.indexOf(f.region) >= 0) &&
         (!f.proposal || s.proposals.indexOf(f.proposal) >= 0);
     });
