@@ -5,7 +5,10 @@ PORT   ?= 8501
 HOST   ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test lint bench validate chromium nodejs nginx axe site install install-test geodata
+AXE_VERSION := 4.10.3
+AXE   := .axe/node_modules/axe-core/axe.min.js
+
+.PHONY: run test lint bench validate chromium nodejs nginx site install install-test geodata axe
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +37,14 @@ nginx:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { echo "nginx is missing"; exit 1; }
 
+# axe-core (accessibility rules) for the browser tests, from the npm registry, pinned.
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-save --no-audit --no-fund --prefix .axe axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
+
 # node --check on the map's JavaScript (tests/test_js.py): Debian's nodejs if node is missing.
 nodejs:
 	@command -v node >/dev/null 2>&1 || { apt-get update -qq && \
@@ -42,14 +53,6 @@ nodejs:
 
 run: install
 	$(VENV)/bin/claims-atlas serve --port $(PORT) --host $(HOST)
-
-# axe-core (npm, pinned) for the static site's accessibility test (tests/test_site.py).
-AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
-$(AXE): | $(VENV)/bin/python
-	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
-	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4.14.1
-axe: $(AXE)
 
 # The static atlas (claims-atlas build-site): serve $(SITE) with any static web server.
 SITE ?= public
@@ -62,7 +65,7 @@ validate: install
 lint: install-test
 	$(VENV)/bin/ruff check claims_atlas tests bench geodata setup.py
 
-test: install-test chromium nodejs nginx axe lint
+test: install-test chromium nodejs nginx lint axe
 	$(PY) -m pytest
 
 bench: install-test chromium nginx
