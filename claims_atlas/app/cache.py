@@ -192,11 +192,11 @@ def prepared_map(c: Catalog, height: int = 620):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def deck_pdf(_catalog: Catalog, key: tuple, deck_id: str) -> bytes:
-    """The deck's handout: one PDF page per scene."""
+def deck_pdf(_catalog: Catalog, key: tuple, deck_id: str, paper: str | None = None) -> bytes:
+    """The deck's handout: one PDF page per scene, on `paper` ("a4", "letter")."""
     from claims_atlas.render import handouts
 
-    return handouts.deck_pdf(_catalog, _catalog.briefing(deck_id))
+    return handouts.deck_pdf(_catalog, _catalog.briefing(deck_id), paper)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -166,9 +166,12 @@ class StatementFilter:
     region: str | None = None
     proposal: str | None = None
     newest_first: bool = True
+    about: tuple[str, ...] = ()  # proposal or region ids: keep statements about any of them
 
     def keeps(self, s: Statement) -> bool:
         return ((self.start is None or s.date >= self.start)
+                and (not self.about or any(a in s.proposals or a in s.regions
+                                           for a in self.about))
                 and (self.end is None or s.date <= self.end)
                 and (not self.speakers or any(n in self.speakers for n in s.speaker_names))
                 and (self.region is None or self.region in s.regions)

@@ -103,8 +103,10 @@ def _alpha(colour: str) -> str:
     return "rgba(26,26,26,.7)" if colour == "#1a1a1a" else "rgba(255,255,255,.75)"
 
 
-def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend") -> Markup:
-    return fragment("legend", list(dispositions), title)
+def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend",
+                level: int = 4) -> Markup:
+    """The legend under a heading of `level` (so a page's headings stay in order)."""
+    return fragment("legend", list(dispositions), title, level)
 
 
 def proposal_header(catalog: Catalog, p: Proposal) -> Markup:

@@ -27,8 +27,8 @@ if back:
 if not docs:
     st.info("The catalog has no source documents.")
     st.stop()
-state.once("doc_pick", wanted or next(iter(docs)))
-doc_id = st.selectbox("Document", list(docs), key="doc_pick",
+state.once(state.DOC_PICK, wanted or next(iter(docs)))
+doc_id = st.selectbox("Document", list(docs), key=state.DOC_PICK,
                       format_func=lambda d: f"{docs[d].dateline} · {docs[d].title}")
 if doc_id != wanted:  # another document picked: its passages are not this link's
     quotes = []
