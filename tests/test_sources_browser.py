@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from claims_atlas.core import catalog as cat
+from claims_atlas.core import query
 from tests.browser_support import ARTIFACTS, is_external
 
 pytestmark = pytest.mark.browser
@@ -58,6 +60,9 @@ def test_passage_opens_in_view_and_back_returns_to_the_statement(small_page, app
     assert params["region"] == ["UA-14"] and params["tl_speaker"] == ["Rustem Umerov"]
     picked = page.locator(f"#st-{STATEMENT}.picked")
     picked.wait_for()
+    catalog = cat.load_catalog()  # the timeline's speaker filter came back with the reader
+    kept = query.statements(catalog, query.StatementFilter(speakers=("Rustem Umerov",)))
+    page.get_by_text(f"{len(kept)} of {len(catalog.statements)} statements").wait_for()
     page.wait_for_function(f"() => {{ const el = document.getElementById('st-{STATEMENT}');"
                            f" return el && ({IN_VIEW})(el); }}")
     assert page.external == []
