@@ -121,10 +121,13 @@ def site_data(catalog: Catalog) -> dict:
                     for r in catalog.regions],
         "shown": {p.id: {r.id: [shown(s) for s in query.shown_for(catalog, p.id, r.id)]
                          for r in catalog.regions} for p in ordered},
-        # Names to find regions by, folded as query.fold folds them: regions (id, names,
-        # aliases), then groups (their members); site.js matches as query.find_regions.
-        "names": [[sorted({query.fold(n) for n in (r.id, *r.names)}), [r.id]]
-                  for r in catalog.regions]
+        # Names to find regions by, folded as query.fold folds them: ambiguous names (their
+        # choices), regions (id, names, aliases), then groups (their members); site.js
+        # matches as query.find_regions.
+        "names": [[sorted({query.fold(n) for n in a.names}), list(a.choices)]
+                  for a in catalog.ambiguous]
+        + [[sorted({query.fold(n) for n in (r.id, *r.names)}), [r.id]]
+           for r in catalog.regions]
         + [[sorted({query.fold(n) for n in (g.id, *g.names)}), list(g.members)]
            for g in catalog.groups],
         "speakers": query.speakers(catalog),
