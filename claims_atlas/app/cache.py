@@ -114,6 +114,14 @@ def export_file(_catalog: Catalog, key: tuple, format_id: str, proposal_id: str,
     return formats.get(format_id).build(_catalog, proposal_id, highlight)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def bibliography(_catalog: Catalog, key: tuple) -> list:
+    """core.sources.bibliography, once per catalog version."""
+    from claims_atlas.core import sources
+
+    return sources.bibliography(_catalog)
+
+
 def key(c: Catalog) -> tuple:
     """A hashable stand-in for the catalog in cache keys."""
     return cat.catalog_fingerprint(c.seeds_dir)

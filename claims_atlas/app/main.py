@@ -41,6 +41,8 @@ pages = [
             url_path="compare"),
     st.Page("app_pages/documents.py", title="Sources", icon=":material/description:",
             url_path="documents"),
+    st.Page("app_pages/bibliography.py", title="Bibliography", icon=":material/menu_book:",
+            url_path="bibliography"),
     st.Page("app_pages/about.py", title="About & licences", icon=":material/info:",
             url_path="about"),
 ]

@@ -37,6 +37,7 @@ DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, pro
 DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
 DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
 DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
+FROM, BACK, STATEMENT = "from", "back", "statement"  # a passage's way back
 MODES = ("explore", "present")
 ORDERS = ("newest", "oldest")
 
@@ -301,3 +302,11 @@ def first_run() -> bool:
         return False
     st.session_state[_READ] = True
     return True
+
+
+def picked_statement(catalog: Catalog) -> tuple[str | None, list[str]]:
+    """The statement the URL asks the timeline to bring into view, and notices."""
+    sid = _param(STATEMENT)
+    if sid is None or catalog.statement(sid):
+        return sid, []
+    return None, [f"Unknown statement {shown(sid)} in the link: none picked out."]

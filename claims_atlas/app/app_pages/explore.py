@@ -13,7 +13,7 @@ from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import dates as rdates
 from claims_atlas.render import html as h
 from claims_atlas.render import map as rmap
-from claims_atlas.render import reading
+from claims_atlas.render import names, passage, reading
 from claims_atlas.render.templating import fragment
 
 TIMELINE_PAGE = 60  # statements drawn at once: 5,000 in one block cost seconds in the browser
@@ -71,9 +71,27 @@ def _region_from_map() -> None:
 
 
 def _region_from_search() -> None:
-    found = query.find_regions(catalog, st.session_state.get(state.SEARCH, ""))
-    if found:
-        st.session_state[state.REGION] = found[0]
+    found = query.match_name(catalog, st.session_state.get(state.SEARCH, ""))
+    st.session_state["search_match"] = found
+    if found.kind in ("region", "group", "place"):
+        st.session_state[state.REGION] = found.regions[0]
+
+
+def _search_result() -> tuple[str, ...]:
+    """Say what the search found, offer the choices of an ambiguous name; the regions to
+    highlight (a group's members while one of them is selected)."""
+    typed = st.session_state.get(state.SEARCH, "")
+    found = st.session_state.get("search_match")
+    if not typed.strip() or found is None:
+        return ()
+    st.html(names.match_html(catalog, typed, found))
+    if found.kind == "choice":
+        for rid in found.regions:
+            st.button(names.region_label(catalog, rid), key=f"search_pick_{rid}",
+                      on_click=lambda rid=rid: st.session_state.update({state.REGION: rid}))
+    if found.kind == "group" and st.session_state[state.REGION] in found.regions:
+        return found.regions
+    return ()
 
 
 def _close_region() -> None:
@@ -132,6 +150,7 @@ def _downloads(proposal_id: str, region_id: str | None) -> None:
 # of milliseconds before the map's frame could even start (bench/README.md, "first paint").
 full = mapview.answered(state.MAP)
 
+highlight: tuple[str, ...] = ()  # a searched group's members
 if full:
     with st.sidebar:
         st.radio("Proposal (by year; status after the title)", ids, key=state.PROPOSAL,
@@ -141,7 +160,8 @@ if full:
                 unsafe_allow_javascript=True)
         st.html(ui.ENTER_SCRIPT, unsafe_allow_javascript=True)
         st.text_input("Find a region (English, українська, русский, aliases)", key=state.SEARCH,
-                      on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, Lugansk")
+                      on_change=_region_from_search, placeholder="e.g. Zaporozhye, Донбас, ДНР")
+        highlight = _search_result()
         st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
                      key=state.REGION, format_func=_region_label)
         st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
@@ -162,10 +182,9 @@ else:  # the timeline's filters are drawn on the next run: keep the link's as th
     state.write_url(proposal=proposal_id, region=region_id, compare=None, control=snapshot,
                     date=datebar.as_of().isoformat() if datebar.as_of() else None)
 as_of = datebar.as_of()
+picked, picked_notices = state.picked_statement(catalog)  # a passage's way back names it
+view.notices.extend(picked_notices)
 ui.notices(state.link_notices(view.notices))
-search = st.session_state.get(state.SEARCH, "")
-if search and not query.find_regions(catalog, search):
-    ui.notices([f"No region is called {search!r}."])
 
 
 @st.fragment
@@ -198,6 +217,11 @@ def timeline() -> None:
         st.session_state[state.TL_FILTER] = f
         st.session_state[state.TL_LIMIT] = TIMELINE_PAGE
     limit = st.session_state[state.TL_LIMIT]
+    at = next((i for i, s in enumerate(shown) if s.id == picked), None)
+    if at is not None and at >= limit:  # draw down to the statement the link picks out
+        limit = st.session_state[state.TL_LIMIT] = (at // TIMELINE_PAGE + 1) * TIMELINE_PAGE
+    st.html(passage.timeline_script(picked if at is not None else None),
+            unsafe_allow_javascript=True)
     st.caption(f"{len(shown)} of {len(catalog.statements)} statements"
                + (f" · showing the first {limit}" if len(shown) > limit else ""))
     after = rdates.count_after(shown[:limit], datebar.as_of())
@@ -218,6 +242,7 @@ with left:
     date_slot = st.container(key=ui.DATE_SLOT)  # over the map, filled after it
     mapview.show(cache.prepared_map(catalog), key=state.MAP, height=620,
                  state=rmap.map_state(catalog, proposal_id, selected=region_id,
+                                      highlight=highlight,
                                       as_of=as_of.isoformat() if as_of else None,
                                       parts=control_view.parts_present(
                                           cache.overlay(snapshots[snapshot]).parts)
