@@ -53,6 +53,10 @@ def test_region_detail_lists_every_proposal_oldest_first(catalog):
     ("Zaporozhye", ["UA-23"]), ("Lugansk", ["UA-09"]), ("Донецька область", ["UA-14"]),
     ("Донбас", ["UA-14", "UA-09"]), ("donbas", ["UA-14", "UA-09"]), ("UA-43", ["UA-43"]),
     ("Kiev City", ["UA-30"]), ("nowhere-land", []),
+    # the names of Russia's proclaimed "republics", as statements and readers write them
+    ("ДНР", ["UA-14"]), ("DPR", ["UA-14"]), ("Donetsk People's Republic", ["UA-14"]),
+    ("ЛНР", ["UA-09"]), ("LNR", ["UA-09"]), ("Luhansk People's Republic", ["UA-09"]),
+    ("Lugansk People's Republic", ["UA-09"]),
 ])
 def test_find_regions_in_three_languages_and_aliases(catalog, name, expected):
     assert query.find_regions(catalog, name) == expected

@@ -16,6 +16,7 @@ from claims_atlas.render.html import notice_html
 from claims_atlas.render.templating import fragment
 
 DETAIL_PANEL = "detail_panel"  # the region panel's container: st-key-detail_panel
+NOT_YET_SLOT, DATE_SLOT = "not_yet_slot", "date_slot"  # empty most of the time: no gap
 CHANGES_ONLY = "compare_changes_only"  # the compare table's container when only changes show
 _MAP_BOX = f".st-key-{rmap.BOX_PREFIX}{state.MAP}"
 
@@ -25,6 +26,12 @@ _MAP_BOX = f".st-key-{rmap.BOX_PREFIX}{state.MAP}"
 LAYOUT = f"""
 [data-testid="stMainBlockContainer"]{{padding:3.2rem 1.5rem 2rem 1.5rem;max-width:none}}
 {_MAP_BOX} iframe{{height:clamp(340px,calc(100vh - 150px),1100px)!important}}
+[data-testid="stMain"]:has(.st-key-{DATE_SLOT} [data-testid="stCaptionContainer"])
+  {_MAP_BOX} iframe{{height:clamp(340px,calc(100vh - 190px),1100px)!important}}
+[data-testid="stMain"]:has(.st-key-datebar) {_MAP_BOX} iframe{{
+  height:clamp(340px,calc(100vh - 320px),1100px)!important}}
+[data-testid="stMain"]:has(.st-key-{NOT_YET_SLOT} [data-testid="stHtml"]) {_MAP_BOX} iframe{{
+  height:clamp(340px,calc(100vh - 360px),1100px)!important}}
 .proposal-line{{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .8rem;margin:0}}
 .proposal-line h1.proposal-title{{font-size:1.45rem;line-height:1.25;margin:0;padding:0}}
 .proposal-line .proposal-meta{{margin:0;font-size:.95rem;color:#333}}

@@ -212,10 +212,10 @@ def timeline() -> None:
 left, right = st.columns([3, 2], gap="medium")
 with left:
     st.html(reading.summary_line(catalog, proposal))
-    with st.container():  # always there, so the map after it keeps its place (and frame)
+    with st.container(key=ui.NOT_YET_SLOT):  # always there: the map keeps its place (frame)
         if rdates.not_yet(proposal, as_of):
             st.html(rdates.not_yet_html(proposal, as_of))
-    date_slot = st.container()  # over the map, filled after it: the map's message goes first
+    date_slot = st.container(key=ui.DATE_SLOT)  # over the map, filled after it
     mapview.show(cache.prepared_map(catalog), key=state.MAP, height=620,
                  state=rmap.map_state(catalog, proposal_id, selected=region_id,
                                       as_of=as_of.isoformat() if as_of else None,
