@@ -50,18 +50,18 @@ def test_the_table_shows_each_region_then_and_now_with_both_dates(series):
     donetsk = frame[frame["Region"] == "Donetsk"].iloc[0]
     doc = then_now.then_and_now(cat.load_catalog(), PLAN, SOURCE)
     expected = {r["region"]: r for r in doc["regions"]}["UA-14"]
-    then_km2 = donetsk["To Russia, km² (at the proposal's date: 2025-11-19)"]
-    now_km2 = donetsk["To Russia, km² (now: 2026-02-01)"]
+    then_km2 = donetsk["To Russia km², 2025-11-19"]
+    now_km2 = donetsk["To Russia km², 2026-02-01"]
     assert then_km2 == pytest.approx(expected["then"]["to_russia_km2"])
     assert now_km2 == pytest.approx(expected["now"]["to_russia_km2"])
     assert now_km2 > then_km2 > 1000  # the line moved east: more of Donetsk to hand over
-    assert donetsk["To Russia, share (2026-02-01)"] == pytest.approx(
+    assert donetsk["To Russia share, 2026-02-01"] == pytest.approx(
         now_km2 / expected["area_km2"])
-    assert 0 < donetsk["To Russia, share (2025-11-19)"] < 1
+    assert 0 < donetsk["To Russia share, 2025-11-19"] < 1
     assert frame.iloc[-1]["Region"] == "All regions"
     text = texts(at)
-    assert "Proposal dated 2025-11-20. Then: snapshot of 2025-11-19; now: snapshot of " \
-           "2026-02-01. Source: Test Source." in text
+    assert ("Proposal dated 2025-11-20. Then: snapshot of 2025-11-19 (the nearest on or "
+            "before it); now: snapshot of 2026-02-01 (the latest). Source: Test Source.") in text
     assert "snapshot of 2025-11-19" in text and "snapshot of 2026-02-01" in text
     (chart,) = at.get("vega_lite_chart")
     label = cat.load_catalog().proposal(PLAN).label

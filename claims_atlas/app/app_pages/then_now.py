@@ -55,15 +55,15 @@ source = (st.selectbox("Control source", sources, index=sources.index(default),
 
 
 def _columns(doc: dict) -> list[tuple[str, str, str]]:
-    """(header, "then"/"now", figure key) for the table, both dates in the headers."""
-    cols = []
-    for when, label in (("then", "at the proposal's date"), ("now", "now")):
-        date = doc[when]["date"] if doc[when] else "no snapshot"
-        cols += [(f"To Russia, km² ({label}: {date})", when, "to_russia_km2"),
-                 (f"To Russia, share ({date})", when, "to_russia_share"),
-                 (f"To Ukraine, km² ({date})", when, "to_ukraine_km2"),
-                 (f"To Ukraine, share ({date})", when, "to_ukraine_share")]
-    return cols
+    """(header, "then"/"now", figure key) for the table: each figure then and now side by
+    side, the snapshot's date in the header."""
+    dates = {w: doc[w]["date"] if doc[w] else "no snapshot" for w in ("then", "now")}
+    return [(f"{label}, {dates[when]}", when, k)
+            for label, k in (("To Russia km²", "to_russia_km2"),
+                             ("To Russia share", "to_russia_share"),
+                             ("To Ukraine km²", "to_ukraine_km2"),
+                             ("To Ukraine share", "to_ukraine_share"))
+            for when in ("then", "now")]
 
 
 def then_now_frame(doc: dict) -> pd.DataFrame:
@@ -87,15 +87,17 @@ if doc is None:
 if doc["then"] is None:
     st.text(f"No {source} snapshot on or before the proposal's date ({doc['proposal_date']}): "
             f"only the latest figures are shown.")
+st.text(f"Proposal dated {doc['proposal_date']}. Then: "
+        + (f"snapshot of {doc['then']['date']} (the nearest on or before it)" if doc["then"]
+           else "none") + f"; now: snapshot of {doc['now']['date']} (the latest). "
+        f"Source: {doc['source']}.")
 frame = then_now_frame(doc)
-config = {h: st.column_config.NumberColumn(h, format="%.1f") for h, _, k in _columns(doc)
+config = {"Region": st.column_config.TextColumn("Region", pinned=True)}  # kept on a phone
+config |= {h: st.column_config.NumberColumn(h, format="%.1f") for h, _, k in _columns(doc)
           if k.endswith("km2")}
 config |= {h: st.column_config.NumberColumn(h, format="percent") for h, _, k in _columns(doc)
            if k.endswith("share")}
 st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
-st.text(f"Proposal dated {doc['proposal_date']}. Then: "
-        + (f"snapshot of {doc['then']['date']}" if doc["then"] else "none")
-        + f"; now: snapshot of {doc['now']['date']}. Source: {doc['source']}.")
 for credit in dict.fromkeys(d["credit"] for d in (doc["then"], doc["now"]) if d):
     st.text(credit)
 st.caption("Share: of the region's area (all regions: of all 27 units). To Russia: the "
@@ -109,15 +111,18 @@ def series_chart(series: list[dict], marks: list[dict]) -> alt.LayerChart:
     lines = alt.Chart(data).mark_line().encode(
         x=alt.X("date:T", title="Snapshot date"),
         y=alt.Y("russian_km2:Q", title="Occupied km²"),
-        color=alt.Color("name:N", title="Region", legend=alt.Legend(orient="bottom")),
+        color=alt.Color("name:N", title="Region", legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=[alt.Tooltip("date:T"), "name:N",
                  alt.Tooltip("russian_km2:Q", format=",.0f", title="Occupied km²")])
-    rules = alt.Chart(pd.DataFrame(marks, columns=["proposal", "label", "date"]))
+    marks = pd.DataFrame(marks, columns=["proposal", "label", "date"])
+    marks["row"] = [i % 3 * 80 for i in range(len(marks))]  # stagger close labels (px)
+    rules = alt.Chart(marks)
     rule = rules.mark_rule(color="#555", strokeDash=[4, 3]).encode(
         x="date:T", tooltip=["label:N", "date:T"])
     text = rules.mark_text(angle=270, align="right", baseline="bottom", dx=-4, fontSize=11,
-                           color="#333").encode(x="date:T", y=alt.value(0), text="label:N")
-    return alt.layer(lines, rule, text).properties(height=380)
+                           color="#333").encode(x="date:T", y=alt.Y("row:Q", scale=None, axis=None),
+                                        text="label:N")
+    return alt.layer(lines, rule, text).properties(height=440)
 
 
 series = cache.occupied_series(source, CHART_REGIONS)
