@@ -10,7 +10,8 @@ script drew, then `script_finished`). `Viewer` does what a tab does, message for
 2. answer for the map component once it is drawn (a browser's Leaflet frame sends its first
    value: the page then draws the picker, the timeline, the downloads);
 3. switch proposals as a click on the sidebar's picker does: a rerun carrying the radio's
-   new value (its formatted option, `string_value`) and the other widgets' values.
+   new value (its formatted option, `string_value`), the other widgets' values and the
+   address bar's query string as the app last wrote it (`page_info_changed`).
 
 The answer to each request is checked in the delta stream: the selection script beside the
 map (`render.map.page_script`) carries the state the map shows (`{"proposal": id, "regions":
@@ -160,6 +161,10 @@ class Viewer:
                 if got is not None and state is None and (expect is None or
                                                            got.get("proposal") == expect):
                     state, answer_s = got, time.perf_counter() - t0
+            elif kind == "page_info_changed":
+                # The app wrote the URL (st.query_params): the tab's address bar follows, and
+                # the next rerun carries it, as Streamlit's frontend does.
+                self.query = msg.page_info_changed.query_string
             elif kind == "script_finished":
                 status = msg.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:

@@ -177,6 +177,7 @@ def test_websocket_session_through_proxy_switches_and_fails_over(replicas_behind
         assert first.state is not None, (v.seen, v.exceptions, first)
         check(first, rmap.map_state(c, ids[1]))
         check(await v.switch(2, ids[2]), rmap.map_state(c, ids[2]))
+        check(await v.switch(3, ids[3]), rmap.map_state(c, ids[3]))  # the URL the app wrote
         await v.close()
         # Its replica goes away: the same cookie now reaches the other one.
         dead = next(s for s in servers if v.replica == f"127.0.0.1:{s.port}")

@@ -39,6 +39,7 @@ pages = [
             url_path="present", visibility="hidden"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",
             url_path="compare"),
+    st.Page("app_pages/then_now.py", title="Then and now", url_path="then-now"),
     st.Page("app_pages/documents.py", title="Sources", icon=":material/description:",
             url_path="documents"),
     st.Page("app_pages/bibliography.py", title="Bibliography", icon=":material/menu_book:",
