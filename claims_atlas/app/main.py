@@ -16,7 +16,7 @@ from claims_atlas.render.html import md_escape
 ICON = str(Path(__file__).parent / "static" / "favicon.png")  # local: no icon CDN
 
 st.set_page_config(page_title="claims-atlas", page_icon=ICON, layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")  # phones: closed
 ui.style()
 
 try:
