@@ -156,7 +156,8 @@ def test_sources_page_highlights_the_passage():
     at.query_params["quote"] = "It is better to negotiate, and this should be done now"
     at.switch_page("app_pages/documents.py").run()
     assert not at.exception
-    assert '<mark id="passage" data-testid="passage">It is better to negotiate' in html_text(at)
+    assert '<mark id="passage" class="passage" data-testid="passage" tabindex="-1">It is better' \
+        ' to negotiate' in html_text(at)
 
 
 def test_about_page():
@@ -234,6 +235,82 @@ def test_the_map_comes_first_and_the_rest_with_its_first_answer():
     assert 'data-testid="timeline"' in html_text(at)
 
 
+def test_bibliography_page_lists_filters_and_exports():
+    import re
+
+    from claims_atlas.core import sources as src
+
+    at = drawn_app().run()
+    at.switch_page("app_pages/bibliography.py").run()
+    assert not at.exception
+    catalog = cat.load_catalog()
+    everything = src.bibliography(catalog)
+    text = html_text(at)
+    share = round(100 * src.counts(catalog).share(*src.STRONG))
+    words = " ".join(re.sub(r"<[^>]+>", "", text).split())
+    assert f"{share} % of evidence from wire services or the original outlet" in words
+    assert text.count('class="bib-row') == len(everything)
+    for s in everything:
+        if s.url:
+            assert text.count(f'data-url="{s.url}"') == 1
+    assert 'data-citer="us-28-point-plan/UA-14/russian_held"' in text
+    at.selectbox(key="bib_state").set_value("state media only").run()
+    text = html_text(at)
+    state = [s for s in everything if s.state_media]
+    assert text.count('class="bib-row') == len(state)
+    assert "state media" in text and "kyivindependent.com" not in text
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Bibliography (CSV)", "Bibliography (CSL-JSON, for Zotero)"]
+    at.selectbox(key="bib_state").set_value("any").run()
+    at.selectbox(key="bib_proposal").set_value("us-28-point-plan").run()
+    cited = src.filter_sources(everything, proposal="us-28-point-plan")
+    assert html_text(at).count('class="bib-row') == len(cited) < len(everything)
+
+
+def test_a_statements_passages_are_all_marked_with_a_way_back():
+    catalog = cat.load_catalog()
+    s = catalog.statement("umerov-2025-11-21-red-lines")
+    quotes = [e.quote for e in s.evidence if e.document]
+    assert len(quotes) == 2
+    at = drawn_app()
+    at.run()
+    at.query_params["doc"] = "seed-2025-11-21-umerov-peskov"
+    at.query_params["quote"] = quotes
+    at.query_params["from"] = s.id
+    at.query_params["back"] = "proposal=geneva-framework-2025-11&tl_speaker=Rustem+Umerov&evil=1"
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    text = html_text(at)
+    assert text.count('class="passage" data-testid="passage"') == 2
+    assert text.count("<mark id=\"passage\"") == 1
+    assert ('href="./?proposal=geneva-framework-2025-11&tl_speaker=Rustem%20Umerov'
+            f'&statement={s.id}"') in text
+    assert "evil" not in text
+    assert any("scrollIntoView" in str(e.proto.body) for e in at.get("html"))
+
+
+def test_region_search_says_what_it_found_groups_highlight_and_choices_offer():
+    at = app()
+    at.text_input(key="region_search").input("Донбас").run()
+    assert not at.exception
+    assert at.selectbox(key="region").value == "UA-14"
+    text = html_text(at)
+    assert 'data-kind="group"' in text and "Donetsk and Luhansk, all highlighted" in text
+    assert '"highlight":["UA-14","UA-09"]' in text  # the map's state: both members marked
+    at.text_input(key="region_search").input("Kyiv").run()
+    assert 'data-kind="choice"' in html_text(at)
+    assert at.selectbox(key="region").value == "UA-14"  # an ambiguous name does not guess
+    labels = [b.label for b in at.button if b.key and b.key.startswith("search_pick_")]
+    assert labels == ["Kyiv (city)", "Kyiv Oblast (oblast)"]
+    at.button(key="search_pick_UA-32").click().run()
+    assert at.selectbox(key="region").value == "UA-32"
+    assert '"highlight":[]' in html_text(at)
+    at.text_input(key="region_search").input("ДНР").run()
+    assert at.selectbox(key="region").value == "UA-14"
+    at.text_input(key="region_search").input("Atlantis").run()
+    assert "No region or place is called “Atlantis”" in html_text(at)
+
+
 def test_header_says_how_far_the_record_reaches():
     from claims_atlas.core import query
 
@@ -244,3 +321,18 @@ def test_header_says_how_far_the_record_reaches():
     assert f"Record current to {reach.day} {reach:%B %Y}; stored sources are thin" in text
     labels = at.radio(key="proposal").options
     assert labels[0].startswith("2015 · Minsk II") and any("· leaked" in x for x in labels)
+
+
+@pytest.mark.parametrize("value", ["²", "x" * 10_000, "<script>alert(1)</script>", "{# x",
+                                   "javascript:alert(1)", "%00\x00"])
+def test_odd_passage_and_way_back_values_never_break_a_page(value):
+    at = drawn_app()
+    at.query_params.update({"statement": value, "from": value, "back": value,
+                            "doc": "seed-2025-11-21-umerov-peskov", "quote": value})
+    at.run()
+    assert not at.exception
+    assert "Unknown statement" in html_text(at)
+    at.switch_page("app_pages/documents.py").run()
+    assert not at.exception
+    raw = "\n".join(str(e.proto.body) for e in at.get("html"))  # as the browser gets it
+    assert "<script>alert" not in raw and 'href="javascript' not in raw

@@ -177,7 +177,7 @@ def test_hostile_catalog_text_stays_inert(page, tmp_path):
         frame.locator(".leaflet-tooltip").wait_for()
         page.locator("li.statement").first.wait_for()
         assert "onerror" in page.locator("li.statement").first.inner_text()  # shown as text
-        assert "<img" in page.locator("div.proposal h3").first.inner_text()
+        assert "<img" in page.locator(".proposal-line .proposal-title").first.inner_text()
         page.goto(f"{url}/?region=UA-14")
         page.locator("div.region-detail").wait_for()
         fr = next(f for f in page.frames if "st_folium" in f.url) if any(

@@ -66,11 +66,12 @@ def test_figures_live_in_one_table_and_match_a_fresh_computation(series, tmp_pat
     assert run("import", str(series), "--source", "DeepStateMap").exit_code == 0
     db = tmp_path / "cache" / "control" / "figures.sqlite"
     with sqlite3.connect(db) as con:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        tables = sorted(r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'"))
         count = con.execute("SELECT COUNT(*), COUNT(DISTINCT date) FROM figures").fetchone()
         stored = con.execute("SELECT russian_km2 FROM figures WHERE date = '2025-11-05' AND "
                              "region = 'UA-14'").fetchone()[0]
-    assert tables == ["figures"] and count == (5 * 27, 5)
+    assert tables == ["figures", "overlays"] and count == (5 * 27, 5)  # overlays: drawings
     info = ctl.find_snapshot("DeepStateMap", "2025-11-05")
     fresh = {r["region"]: r for r in ctl.region_stats(ctl.load_snapshot(info),
                                                        ctl.read_regions())}
@@ -129,3 +130,23 @@ def test_dates_from_names():
     assert str(history.date_from_name("deepstatemap_data_20240708.geojson")) == "2024-07-08"
     assert history.date_from_name("deepstatemap_data_20241340.geojson") is None
     assert history.date_from_name("notes.geojson") is None
+
+
+def test_overlays_are_kept_for_the_slider(series, tmp_path):
+    from claims_atlas.core.control import timeline
+
+    result = run("import", str(series), "--source", "DeepStateMap", "--overlays")
+    assert result.exit_code == 0, result.output
+    assert "drawing 5 overlay(s)" in result.stderr
+    db = tmp_path / "cache" / "control" / "figures.sqlite"
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM overlays").fetchone()[0] == 5
+    timeline._overlay_cached.cache_clear()  # as a new process would be
+    kept = timeline.overlay_for("DeepStateMap", "2025-11-04")
+    parts = {(f["properties"]["id"], f["properties"]["part"]) for f in kept["parts"]["features"]}
+    assert ("UA-14", "russian_held") in parts and kept["date"] == "2025-11-04"
+    archive_file(series, "20251104", 36.9)  # re-imported: its kept overlay is dropped
+    assert run("import", str(series), "--source", "DeepStateMap").exit_code == 0
+    with sqlite3.connect(db) as con:
+        dates = [r[0] for r in con.execute("SELECT date FROM overlays ORDER BY date")]
+    assert "2025-11-04" not in dates and len(dates) == 4

@@ -125,7 +125,8 @@ def test_seed_paraphrases_of_reported_speech(seed):
 
 def test_seed_regions_detected_by_name(seed):
     plan = by_paraphrase(seed, "regions of Luhansk and Donetsk")
-    assert plan.regions == ("UA-09", "UA-14", "UA-43")  # Luhansk, Donetsk (+Donbas), Crimean
+    # Luhansk, Donetsk (+Donbas), "the Crimean Peninsula" (a group: Crimea and Sevastopol)
+    assert plan.regions == ("UA-09", "UA-14", "UA-43", "UA-40")
     frozen = by_quote(seed, "frozen along the contact line")
     assert frozen.regions == ("UA-65", "UA-23")
     assert frozen.quote == "frozen along the contact line"  # the trailing comma dropped

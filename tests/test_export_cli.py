@@ -125,3 +125,12 @@ def test_every_export_format_comes_from_the_one_table(tmp_path):
             assert data.startswith(b"proposal,")
         else:
             assert json.loads(data)
+
+
+def test_export_csv_names_documents_by_title_not_id():
+    import pandas as pd
+
+    text = run("export", "--format", "csv").output
+    sources = " ".join(pd.read_csv(io.StringIO(text), keep_default_na=False)["sources"])
+    assert "seed-2025-" not in sources and "document " not in sources
+    assert "“" in sources  # a seeds document, by its title

@@ -145,7 +145,7 @@ def test_seas_are_empty(regions, neighbours):
 # -- regions.yaml -------------------------------------------------------------------------
 
 def test_regions_yaml_names(catalog):
-    assert set(catalog) == {"regions", "groups"}
+    assert set(catalog) == {"regions", "groups", "ambiguous"}
     entries = catalog["regions"]
     assert {r["id"] for r in entries} == ISO_IDS and len(entries) == 27
     for r in entries:

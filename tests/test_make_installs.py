@@ -14,7 +14,8 @@ from claims_atlas import PACKAGE_DIR, REPO_ROOT
 CALLS = {"run", "Popen", "check_output", "check_call", "call", "execv", "execve", "execvp",
          "which"}
 INSTALLED = {"chromium", "/usr/bin/chromium",  # make chromium (apt), before pytest
-             "node", "nodejs"}  # make nodejs (apt): node --check on render/js (test_js.py)
+             "node", "nodejs",  # make nodejs (apt): node --check on render/js (test_js.py)
+             "nginx"}  # make nginx (apt): deploy/nginx.conf run with local replicas (test_deploy)
 
 
 def programs() -> dict[str, str]:
@@ -46,6 +47,8 @@ def test_make_test_installs_the_test_extras_and_chromium():
     assert "apt-get install -y -qq chromium" in makefile
     assert re.search(r"^test: .*nodejs", makefile, re.M)
     assert "apt-get install -y -qq nodejs" in makefile
+    assert re.search(r"^test: .*nginx", makefile, re.M)
+    assert "apt-get install -y -qq nginx" in makefile
     extras = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]["test"]
     names = {re.split(r"[=<>]", e)[0].lower() for e in extras}

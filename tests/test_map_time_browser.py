@@ -45,7 +45,11 @@ def test_switching_the_snapshot_keeps_the_map_and_sends_only_the_overlay(
         overlay_shown(page, "test-source/2025-11-20")
         frame.evaluate("() => { window.sameMap = 'kept'; }")
         before = line_d(frame)
-        page.get_by_test_id("stSidebar").get_by_role("combobox", name="Line of contact").click()
+        page.get_by_test_id("stMain").locator("ol.timeline").wait_for()
+        page.wait_for_function(IDLE)  # the page's own second run has sent everything
+        picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Line of contact")
+        picker.click()
+        picker.press("ArrowDown")  # opens the list if the click only focused it
         option = page.get_by_role("option", name=re.compile("snapshot of 2025-11-21"))
         option.wait_for()
         frames.clear()

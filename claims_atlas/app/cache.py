@@ -107,11 +107,21 @@ def neighbours_frame():
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def export_file(_catalog: Catalog, key: tuple, format_id: str, proposal_id: str,
-                highlight: tuple[str, ...]) -> str | bytes:
-    """One export format's file (render/formats.py), built when a reader asks for it."""
+                highlight: tuple[str, ...], control: tuple[str, str] | None = None
+                ) -> str | bytes:
+    """One export format's file (render/formats.py), built when a reader asks for it;
+    `control` (date ISO, source): the PNG draws that day's line of contact and split."""
     from claims_atlas.render import formats
 
-    return formats.get(format_id).build(_catalog, proposal_id, highlight)
+    return formats.get(format_id).build(_catalog, proposal_id, highlight, control=control)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def bibliography(_catalog: Catalog, key: tuple) -> list:
+    """core.sources.bibliography, once per catalog version."""
+    from claims_atlas.core import sources
+
+    return sources.bibliography(_catalog)
 
 
 def key(c: Catalog) -> tuple:
@@ -184,11 +194,11 @@ def prepared_map(c: Catalog, height: int = 620):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def deck_pdf(_catalog: Catalog, key: tuple, deck_id: str) -> bytes:
-    """The deck's handout: one PDF page per scene."""
+def deck_pdf(_catalog: Catalog, key: tuple, deck_id: str, paper: str | None = None) -> bytes:
+    """The deck's handout: one PDF page per scene, on `paper` ("a4", "letter")."""
     from claims_atlas.render import handouts
 
-    return handouts.deck_pdf(_catalog, _catalog.briefing(deck_id))
+    return handouts.deck_pdf(_catalog, _catalog.briefing(deck_id), paper)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -199,3 +209,34 @@ def scene_png(_catalog: Catalog, key: tuple, deck_id: str, number: int) -> bytes
     deck = _catalog.briefing(deck_id)
     return handouts.scene_png(_catalog, deck.scenes[number - 1],
                               f"{deck.title} · scene {number} of {len(deck.scenes)}")
+
+
+def _snapshots_stamp(source: str) -> tuple:
+    """What changes when `source` gains or loses a snapshot (cache key of the wrappers)."""
+    return tuple((i.date.isoformat(), i.original_file_sha256) for i in snapshots()
+                 if i.source == source)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _then_and_now(_catalog: Catalog, key: tuple, proposal_id: str, source: str,
+                  stamp: tuple) -> dict | None:
+    from claims_atlas.core import then_now
+
+    return then_now.then_and_now(_catalog, proposal_id, source)
+
+
+def then_and_now(c: Catalog, proposal_id: str, source: str) -> dict | None:
+    """core.then_now.then_and_now, once per catalog, proposal and set of snapshots."""
+    return _then_and_now(c, key(c), proposal_id, source, _snapshots_stamp(source))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _occupied_series(source: str, regions: tuple[str, ...], stamp: tuple) -> list[dict]:
+    from claims_atlas.core import then_now
+
+    return then_now.occupied_series(source, regions=regions)
+
+
+def occupied_series(source: str, regions: tuple[str, ...]) -> list[dict]:
+    """core.then_now.occupied_series, once per source, regions and set of snapshots."""
+    return _occupied_series(source, tuple(regions), _snapshots_stamp(source))

@@ -16,7 +16,7 @@ from claims_atlas.render.html import md_escape
 ICON = str(Path(__file__).parent / "static" / "favicon.png")  # local: no icon CDN
 
 st.set_page_config(page_title="claims-atlas", page_icon=ICON, layout="wide",
-                   initial_sidebar_state="auto")  # phones: closed
+                   initial_sidebar_state="auto")  # closed on a phone: the map first
 ui.style()
 
 try:
@@ -35,10 +35,15 @@ if not present:
     ui.record_reach(catalog)
 pages = [
     st.Page("app_pages/explore.py", title="Map", icon=":material/map:", default=True),
+    st.Page("app_pages/present.py", title="Present", icon=":material/slideshow:",
+            url_path="present", visibility="hidden"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare:",
             url_path="compare"),
+    st.Page("app_pages/then_now.py", title="Then and now", url_path="then-now"),
     st.Page("app_pages/documents.py", title="Sources", icon=":material/description:",
             url_path="documents"),
+    st.Page("app_pages/bibliography.py", title="Bibliography", icon=":material/menu_book:",
+            url_path="bibliography"),
     st.Page("app_pages/about.py", title="About & licences", icon=":material/info:",
             url_path="about"),
 ]

@@ -16,6 +16,7 @@ tests fail if a future version changes the component's arguments.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+from claims_atlas.app import state
 from claims_atlas.render import map as rmap
 
 
@@ -44,7 +46,7 @@ def prepare(m: folium.Map) -> Prepared:
     """Render a base map the way `st_folium` does, once."""
     m.get_root().render()
     m.render()
-    html, header = sf._get_html(m), sf._get_header(m)
+    html, header = sf._get_html(m), _zoomable(sf._get_header(m))
     script = sf._get_map_string(m)
     css, js = [], []
     for elem in _walk(m):
@@ -55,6 +57,11 @@ def prepare(m: folium.Map) -> Prepared:
               "_northEast": {"lat": north, "lng": east}}
     return Prepared(script, header, html, sf.get_full_id(m), tuple(dict.fromkeys(css)),
                     tuple(dict.fromkeys(js)), bounds, m.options.get("zoom"))
+
+
+def _zoomable(header: str) -> str:
+    """folium's viewport tag forbids pinch-zoom (WCAG 1.4.4): let readers zoom."""
+    return re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", header)
 
 
 def _walk(element):
@@ -76,7 +83,7 @@ def answered(key: str) -> bool:
 
 def answered_key(key: str) -> str:
     """The session-state flag `answered` reads (AppTest sets it to stand in for a browser)."""
-    return f"_claims_map_answered_{key}"
+    return f"{state.MAP_ANSWERED}{key}"
 
 
 def show(prepared: Prepared, state: dict, key: str, height: int,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from claims_atlas.app import cache, mapview, state
+from claims_atlas.app import cache, mapview, state, ui
 from claims_atlas.core import briefing, control, control_view
 from claims_atlas.core.control import timeline
 from claims_atlas.core.models import Briefing, Catalog, Scene
@@ -17,7 +17,7 @@ from claims_atlas.render import map as rmap
 from claims_atlas.render import slides
 from claims_atlas.render.html import md_escape, notice_html
 
-MAP_KEY, REGION_KEY = "present_map", "present_region"
+MAP_KEY, REGION_KEY = state.PRESENT_MAP, state.PRESENT_REGION
 
 
 def show(catalog: Catalog, view: state.View) -> None:
@@ -44,6 +44,7 @@ def show(catalog: Catalog, view: state.View) -> None:
         _region(catalog, region, scene, number)
     with st.container(key="present_keys"):
         st.html(slides.KEYS_SCRIPT, unsafe_allow_javascript=True)
+        st.html(ui.FOCUSABLE_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _notices(messages: list[str]) -> None:
@@ -85,21 +86,25 @@ def _map(catalog: Catalog, deck: Briefing, number: int, scene: Scene,
 
 
 def _panel(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> None:
-    st.html(slides.caption_html(scene))
-    # One slot whether or not the scene compares, so the elements after it keep their
-    # places from scene to scene: no stale twin of a step button while a rerun draws.
-    with st.container(key="present_changes"):
-        if scene.compare:
-            st.html(slides.changes_html(catalog, scene.compare, scene.proposal, scene.regions))
-    st.html(slides.legend_panel_html(catalog, scene.proposal))
-    st.html(slides.sources_html(catalog, scene.proposal))
-    total = len(deck.scenes)
-    prev, nxt = st.columns(2, gap="small")
-    prev.button("← Previous", key=slides.PREV, disabled=number <= 1, width="stretch",
-                on_click=_go, args=(deck.id, number - 1))
-    nxt.button("Next →", key=slides.NEXT, disabled=number >= total, width="stretch",
-               on_click=_go, args=(deck.id, number + 1))
-    _downloads(catalog, deck, number, scene)
+    # What the scene says scrolls in its own box; the controls below it stay on screen.
+    with st.container(key=slides.INFO_BOX):
+        st.html(slides.caption_html(scene))
+        # One slot whether or not the scene compares, so the elements after it keep their
+        # places from scene to scene: no stale twin of a step button while a rerun draws.
+        with st.container(key="present_changes"):
+            if scene.compare:
+                st.html(slides.changes_html(catalog, scene.compare, scene.proposal,
+                                            scene.regions))
+        st.html(slides.legend_panel_html(catalog, scene.proposal))
+        st.html(slides.sources_html(catalog, scene.proposal))
+    with st.container(key=slides.CONTROLS_BOX):
+        total = len(deck.scenes)
+        prev, nxt = st.columns(2, gap="small")
+        prev.button("← Previous", key=slides.PREV, disabled=number <= 1, width="stretch",
+                    on_click=_go, args=(deck.id, number - 1))
+        nxt.button("Next →", key=slides.NEXT, disabled=number >= total, width="stretch",
+                   on_click=_go, args=(deck.id, number + 1))
+        _downloads(catalog, deck, number, scene)
 
 
 def _downloads(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> None:
@@ -108,10 +113,16 @@ def _downloads(catalog: Catalog, deck: Briefing, number: int, scene: Scene) -> N
     why = (f"Needs the control snapshot {md_escape(missing[0][1])} of "
            f"{md_escape(missing[0][0])}: import it with `claims-atlas control import`."
            if missing else None)
-    pdf, png, leave = st.columns([1.3, 1.2, 0.8], gap="small")
-    pdf.download_button("Handout PDF", lambda: cache.deck_pdf(catalog, key, deck.id),
-                        file_name=f"{deck.id}.pdf", mime="application/pdf", on_click="ignore",
-                        disabled=bool(missing), help=why, key="present_pdf", width="stretch")
+    a4, letter = st.columns(2, gap="small")
+    for col, paper, label, widget in ((a4, "a4", "A4 PDF", "present_pdf"),
+                                      (letter, "letter", "Letter PDF", "present_pdf_letter")):
+        col.download_button(label, lambda paper=paper: cache.deck_pdf(catalog, key, deck.id,
+                                                                      paper),
+                            file_name=f"{deck.id}-{paper}.pdf", mime="application/pdf",
+                            on_click="ignore", disabled=bool(missing),
+                            help=why or f"The deck as a handout: one {label[:-4]} page a scene",
+                            key=widget, width="stretch")
+    png, leave = st.columns(2, gap="small")
     png.download_button("Scene PNG", lambda: cache.scene_png(catalog, key, deck.id, number),
                         file_name=f"{number:02d}-{scene.proposal}.png", mime="image/png",
                         on_click="ignore", disabled=scene.control is not None
@@ -177,6 +188,6 @@ def _exit(proposal_id: str | None) -> None:
 def sidebar_link(catalog: Catalog) -> None:
     """The explorer's way in: present the first deck, full screen."""
     if catalog.briefings:
-        st.page_link("app_pages/explore.py", label="Present a briefing",
+        st.page_link("app_pages/present.py", label="Present a briefing",
                      icon=":material/slideshow:",
                      query_params={state.MODE: "present", state.DECK: catalog.briefings[0].id})

@@ -19,8 +19,8 @@ from claims_atlas.core.validate import MAX_CAPTION, MAX_SCENES, MAX_TITLE
 from claims_atlas.render.html import md_escape, notice_html
 
 NEW = "__new__"
-FORM = "save_view"
-SESSION_DECK = "_claims_session_deck"  # {"title": str, "scenes": [scene dicts]}
+FORM = state.SAVE_VIEW
+SESSION_DECK = state.SESSION_DECK  # {"title": str, "scenes": [scene dicts]}
 SESSION_DECK_ID = "my-deck"
 
 

@@ -1,12 +1,24 @@
 """The one place that names session and URL state.
 
-The URL names the view (`proposal`, `region`, `compare`, `mode`, `deck`, `scene`, `control`,
-`date`); unknown values fall back to the default with a visible notice, never an exception.
+The URL names the view: the page (its path), `proposal`, `region`, `compare`, `control`,
+`date`, `mode`, `deck`, `scene`, `doc`, `quote` and the timeline's filters and order
+(`tl_*`).
+Unknown values fall back to the default with a visible notice, never an exception.
+
+Who wins, the URL or the widgets? The URL, whenever it is not the one this session last
+wrote: a link opened in a fresh tab, or Back/Forward (Streamlit reruns the page with the
+URL of that history entry). Otherwise the widgets hold the view and the page writes the
+URL once per run, in one step, so one reader action is one history entry.
+
+Widgets that are not drawn on a run lose their session value (Streamlit's clean-up of
+widget state); `begin_run` keeps the values of `KEPT` so a filter survives a visit to
+another page (streamlit/streamlit#389).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import streamlit as st
@@ -15,16 +27,43 @@ from claims_atlas.core import query
 from claims_atlas.core.control import timeline
 from claims_atlas.core.models import Catalog
 
+# -- URL parameters (also the session keys of the widgets that hold them) ---------------------
 PROPOSAL, REGION, COMPARE, MODE = "proposal", "region", "compare", "mode"
 DECK, SCENE, DOC, QUOTE, CONTROL = "deck", "scene", "doc", "quote", "control"
+TL_FROM, TL_TO, TL_SPEAKER, TL_REGION = "tl_from", "tl_to", "tl_speaker", "tl_region"
+TL_PROPOSAL, TL_ORDER, TL_ABOUT = "tl_proposal", "tl_order", "tl_about"
+CHANGES_ONLY = "changes"
 DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, proposals)
 # The date control's widgets (app/datebar.py): slider, step buttons, play, and play's clock.
 DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
 DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
 DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
+FROM, BACK, STATEMENT = "from", "back", "statement"  # a passage's way back
 MODES = ("explore", "present")
+ORDERS = ("newest", "oldest")
+
+# -- session keys: widgets ---------------------------------------------------------------------
+SEARCH = "region_search"
+TL_DATES, TL_SPEAKERS, TL_LIMIT, TL_FILTER, TL_MORE = (
+    "tl_dates", "tl_speakers", "tl_limit", "tl_filter", "tl_more")
+CMP_A, CMP_B, CMP_CHANGES = "cmp_a", "cmp_b", "cmp_changes"
+DOC_PICK = "doc_pick"
+SAVE_VIEW = "save_view"  # the form's key and the prefix of its fields' keys
+SESSION_DECK = "_claims_session_deck"  # the reader's own deck, kept for this session
+DETAIL_CLOSE = "detail_close"
+TABLE_OPEN, TABLE_CSV = "regions_table_open", "regions_table_csv"
+# -- session keys: maps (the component's value) and what they opened ---------------------------
+MAP, CMP_MAP_A, CMP_MAP_B, PRESENT_MAP = "map", "cmp_map_a", "cmp_map_b", "present_map"
+PRESENT_REGION = "present_region"
+MAP_ANSWERED = "_claims_map_answered_"  # + map key: the map drew and answered once
+# -- session keys: bookkeeping -----------------------------------------------------------------
 _READ = "_claims_url_read"
 _LINK_NOTICES, _KEPT_NOTICES = "_claims_link_notices", "_claims_kept_notices"
+_WRITTEN = "_claims_url_written"
+
+# Values kept across pages (see the module's docstring).
+KEPT = (PROPOSAL, REGION, CONTROL, DATE, TL_DATES, TL_SPEAKERS, TL_REGION, TL_PROPOSAL, TL_ORDER,
+        TL_ABOUT, CMP_A, CMP_B, CMP_CHANGES)
 
 
 @dataclass
@@ -40,13 +79,21 @@ class View:
     notices: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """The timeline's filters and order as the URL names them."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    speakers: tuple[str, ...] = ()
+    region: str | None = None
+    proposal: str | None = None
+    order: str = "newest"
+    about_selection: bool = False
+
+
 MAX_PARAM = 200  # characters: a longer value names nothing in the catalog
 MAX_SCENE_DIGITS = 6
-
-
-def _param(name: str) -> str | None:
-    value = st.query_params.get(name)
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def shown(value: str, size: int = 60) -> str:
@@ -64,6 +111,11 @@ def scene_number(text: str) -> int | None:
     return number if number >= 1 else None
 
 
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def read_view(catalog: Catalog) -> View:
     """The view named by the URL, each unknown value replaced by the default, with a notice."""
     default = query.default_proposal_id(catalog)
@@ -78,8 +130,7 @@ def read_view(catalog: Catalog) -> View:
                            f"{catalog.proposal(default).title if default else 'nothing'}.")
     region = _param(REGION)
     if region is not None:
-        found = region if catalog.region(region) else next(
-            iter(query.find_regions(catalog, region[:MAX_PARAM])), None)
+        found = _region(catalog, region)
         if found:
             view.region = found
         else:
@@ -106,8 +157,8 @@ def read_view(catalog: Catalog) -> View:
         except ValueError:
             view.date = None
         if view.date is None:
-            notices.append(f"Date {date!r} in the link is not YYYY-MM-DD: showing the latest "
-                           f"line of contact chosen.")
+            notices.append(f"Date {shown(date)} in the link is not YYYY-MM-DD: showing the "
+                           f"latest line of contact chosen.")
     scene = _param(SCENE)
     if scene is not None:
         number = scene_number(scene)
@@ -118,8 +169,90 @@ def read_view(catalog: Catalog) -> View:
     return view
 
 
-def _url() -> dict[str, str]:
-    return {k: st.query_params.get(k) for k in sorted(st.query_params.keys())}
+def _region(catalog: Catalog, text: str) -> str | None:
+    return text if catalog.region(text) else next(
+        iter(query.find_regions(catalog, text[:MAX_PARAM])), None)
+
+
+def _date(name: str, notices: list[str]) -> dt.date | None:
+    text = _param(name)
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        notices.append(f"{shown(text)} in the link is not a date (YYYY-MM-DD): filter off.")
+        return None
+
+
+def read_timeline(catalog: Catalog, notices: list[str]) -> Timeline:
+    """The timeline named by the URL; unknown speakers, regions and proposals are dropped
+    with a notice."""
+    known = set(query.speakers(catalog))
+    speakers = []
+    for s in st.query_params.get_all(TL_SPEAKER):
+        if s in known:
+            speakers.append(s)
+        else:
+            notices.append(f"No statement in the catalog is by {shown(s)}: speaker filter dropped.")
+    region = _param(TL_REGION)
+    if region is not None and not catalog.region(region):
+        notices.append(f"Unknown region {shown(region)} in the timeline filter: filter off.")
+        region = None
+    proposal = _param(TL_PROPOSAL)
+    if proposal is not None and not catalog.proposal(proposal):
+        notices.append(f"Unknown proposal {shown(proposal)} in the timeline filter: filter off.")
+        proposal = None
+    order = _param(TL_ORDER) or "newest"
+    if order not in ORDERS:
+        notices.append(f"Unknown order {shown(order)}: newest first.")
+        order = "newest"
+    return Timeline(_date(TL_FROM, notices), _date(TL_TO, notices), tuple(speakers), region,
+                    proposal, order, _param(TL_ABOUT) == "selection")
+
+
+def timeline_params(t: Timeline) -> dict[str, str | list[str] | None]:
+    """The URL parameters of a timeline view; defaults are left out."""
+    return {TL_FROM: t.start.isoformat() if t.start else None,
+            TL_TO: t.end.isoformat() if t.end else None,
+            TL_SPEAKER: list(t.speakers) or None, TL_REGION: t.region,
+            TL_PROPOSAL: t.proposal, TL_ORDER: None if t.order == "newest" else t.order,
+            TL_ABOUT: "selection" if t.about_selection else None}
+
+
+# -- the URL and the session ---------------------------------------------------------------
+
+def _url() -> dict[str, tuple[str, ...]]:
+    return {k: tuple(st.query_params.get_all(k)) for k in sorted(st.query_params.keys())}
+
+
+def url_is_new() -> bool:
+    """Whether the URL names a view this session did not write: a link or Back/Forward.
+
+    An empty query on a later run is a page reached through the navigation, which names no
+    view: the session's view stays."""
+    written = st.session_state.get(_WRITTEN)
+    if written is None:
+        return True
+    url = _url()
+    return bool(url) and url != written
+
+
+def write_url(**values: str | int | list[str] | None) -> None:
+    """Set (or, for None, drop) URL parameters in one step: one history entry per change."""
+    target = {k: tuple(v) if isinstance(v, list) else (v,) for k, v in
+              {**{k: list(v) for k, v in _url().items()}, **values}.items() if v is not None}
+    target = {k: tuple(str(x) for x in v) for k, v in sorted(target.items())}
+    if target != _url():
+        st.query_params.from_dict({k: list(v) if len(v) > 1 else v[0]
+                                   for k, v in target.items()})
+    st.session_state[_WRITTEN] = target
+
+
+def set_values(values: Mapping[str, object]) -> None:
+    """Put values into session keys (before their widgets are drawn on this run)."""
+    for name, value in values.items():
+        st.session_state[name] = value
 
 
 def _kept_notices() -> list[str]:
@@ -137,6 +270,9 @@ def _kept_notices() -> list[str]:
 
 def begin_run() -> None:
     st.session_state[_LINK_NOTICES] = []
+    for name in KEPT:  # keeps a widget's value while another page is shown
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
 
 
 def link_notices(messages: list[str]) -> list[str]:
@@ -156,17 +292,6 @@ def end_run() -> None:
     st.session_state[_KEPT_NOTICES] = (tuple(st.session_state.get(_LINK_NOTICES, ())), _url())
 
 
-def write_url(**values: str | int | None) -> None:
-    """Set (or, for None, drop) URL parameters, touching only those that change."""
-    for name, value in values.items():
-        current = st.query_params.get(name)
-        if value is None:
-            if current is not None:
-                del st.query_params[name]
-        elif current != str(value):
-            st.query_params[name] = str(value)
-
-
 def once(name: str, value) -> None:
     """Seed a widget's session value from the URL on the first run of a session only."""
     if name not in st.session_state:
@@ -179,3 +304,11 @@ def first_run() -> bool:
         return False
     st.session_state[_READ] = True
     return True
+
+
+def picked_statement(catalog: Catalog) -> tuple[str | None, list[str]]:
+    """The statement the URL asks the timeline to bring into view, and notices."""
+    sid = _param(STATEMENT)
+    if sid is None or catalog.statement(sid):
+        return sid, []
+    return None, [f"Unknown statement {shown(sid)} in the link: none picked out."]

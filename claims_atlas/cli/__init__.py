@@ -8,6 +8,8 @@
 | draft.py      | draft, add-document              |
 | people.py     | people list/convert              |
 | deck.py       | deck list/export                 |
+| site.py       | build-site                       |
+| sources.py    | sources                          |
 
 Shared options and the one error style live in :mod:`claims_atlas.cli.common`.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import click
 
-from claims_atlas.cli import catalog, control, deck, draft, people, serve
+from claims_atlas.cli import catalog, control, deck, draft, people, serve, site, sources
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +28,8 @@ def main() -> None:
 
 
 for _command in (catalog.validate, catalog.export_cmd, serve.serve, control.control,
-                 draft.draft, draft.add_document, deck.deck, people.people):
+                 draft.draft, draft.add_document, deck.deck, people.people, site.build_site,
+                 sources.sources):
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from claims_atlas.cli.common import load, seeds_option, write_out
+from claims_atlas.cli.common import fail, load, seeds_option, write_out
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import export, geo, then_now
+from claims_atlas.core.control import ControlError
 from claims_atlas.render import formats
 
 
@@ -37,8 +38,12 @@ def validate(seeds: Path | None) -> None:
               help="Proposal id (per-proposal formats; CSV: only this one).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of stdout.")
+@click.option("--control", "control_sel", metavar="SOURCE/DATE", default=None,
+              help="png: draw this control snapshot's line of contact and split (the nearest "
+                   "snapshot on or before DATE), e.g. DeepStateMap/2025-11-20.")
 @seeds_option
-def export_cmd(fmt: str, proposal: str | None, output: Path | None, seeds: Path | None) -> None:
+def export_cmd(fmt: str, proposal: str | None, output: Path | None, control_sel: str | None,
+               seeds: Path | None) -> None:
     """Export the catalog, or one proposal, in one of the export formats."""
     from claims_atlas.core.query import default_proposal_id
     from claims_atlas.render import formats as fm
@@ -52,4 +57,18 @@ def export_cmd(fmt: str, proposal: str | None, output: Path | None, seeds: Path 
         write_out(export.to_csv(catalog, [proposal],
                                 control_source=then_now.default_source()), output)
         return
-    write_out(fm.get(fmt).build(catalog, proposal or default_proposal_id(catalog), ()), output)
+    control = None
+    if control_sel is not None:
+        source, _, date = control_sel.rpartition("/")
+        if not source or len(date) != 10:
+            raise click.BadParameter(f"{control_sel!r} is not SOURCE/YYYY-MM-DD",
+                                     param_hint="--control")
+        control = (date, source)
+    try:
+        built = fm.get(fmt).build(catalog, proposal or default_proposal_id(catalog), (),
+                                  control=control)
+    except ValueError as exc:  # a malformed date
+        raise click.BadParameter(str(exc), param_hint="--control") from exc
+    except ControlError as exc:  # no snapshot of that source on or before the date
+        fail(str(exc))
+    write_out(built, output)

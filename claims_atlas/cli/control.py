@@ -20,7 +20,7 @@ import click
 
 from claims_atlas.cli.common import fail, seeds_option
 from claims_atlas.core import control as ctl
-from claims_atlas.core.control import history
+from claims_atlas.core.control import history, timeline
 
 
 def _date(text: str, option: str = "--date"):
@@ -74,10 +74,12 @@ def control() -> None:
               help='Credit line (default: "Control: <source>", or DeepStateMap\'s own).')
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for a folder or glob (default: the CPUs).")
+@click.option("--overlays", is_flag=True,
+              help="Also draw and keep every snapshot's map overlay (for the date slider).")
 @repair_option
 @seeds_option
 def import_cmd(path: str, date_text: str | None, source: str, attribution: str | None,
-               jobs: int | None, repair: bool, seeds: Path | None) -> None:
+               jobs: int | None, overlays: bool, repair: bool, seeds: Path | None) -> None:
     """Import PATH: one file (a DeepStateMap archive or API file, or any GeoJSON of
     polygons), or a folder or quoted glob of archive files named like
     deepstatemap_data_YYYYMMDD.geojson (dates from the names, imported in parallel).
@@ -89,7 +91,7 @@ def import_cmd(path: str, date_text: str | None, source: str, attribution: str |
     if many and date_text is not None:
         fail("--date: only for one file; a folder's dates come from the file names")
     if many:
-        _import_series(path, source, attribution, jobs)
+        _import_series(path, source, attribution, jobs, overlays)
         return
     day = _date(date_text) if date_text is not None else history.date_from_name(path)
     if day is None:
@@ -102,7 +104,19 @@ def import_cmd(path: str, date_text: str | None, source: str, attribution: str |
     except Exception as exc:  # never a traceback for a bad file
         fail(f"{path}: cannot import ({type(exc).__name__}: {exc})")
     _measure_now(result.info)
+    if overlays:
+        _warm(source)
     _report(result)
+
+
+def _warm(source: str) -> None:
+    count = len(timeline.snapshot_dates(source))
+    with click.progressbar(length=count, label=f"drawing {count} overlay(s)",
+                           file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        try:
+            timeline.warm_overlays(source, progress=bar.update)
+        except ctl.ControlError as exc:
+            fail(exc)
 
 
 def _measure_now(info: ctl.SnapshotInfo) -> None:
@@ -111,7 +125,8 @@ def _measure_now(info: ctl.SnapshotInfo) -> None:
         ctl.snapshot_stats(info)
 
 
-def _import_series(spec: str, source: str, attribution: str | None, jobs: int | None) -> None:
+def _import_series(spec: str, source: str, attribution: str | None, jobs: int | None,
+                   overlays: bool = False) -> None:
     try:
         files = history.dated_files(spec)
     except ctl.ControlError as exc:
@@ -125,6 +140,8 @@ def _import_series(spec: str, source: str, attribution: str | None, jobs: int | 
                                            jobs=jobs, progress=bar.update)
         except ctl.ControlError as exc:
             fail(exc)
+    if overlays:
+        _warm(source)
     for message in result.failed:
         click.echo(f"claims-atlas: error: {message}", err=True)
     span = (f", {result.imported[0]} to {result.imported[-1]}" if result.imported else "")

@@ -442,6 +442,12 @@ def read_regions(path: Path = REGIONS_FILE) -> tuple[tuple[m.Region, ...], tuple
     return regions, groups
 
 
+def read_ambiguous(path: Path = REGIONS_FILE) -> tuple[m.Ambiguous, ...]:
+    """The names regions.yaml lists under `ambiguous`, each with the units it may mean."""
+    return tuple(m.Ambiguous(names=tuple(d["names"]), choices=tuple(d["choices"]))
+                 for d in load_file(path).get("ambiguous") or ())
+
+
 # -- the whole catalog ------------------------------------------------------------------------
 
 def _yaml_entries(path: Path, shown: str, problems: list, many: bool) -> list[LineDict]:
@@ -512,7 +518,8 @@ def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, li
         places=tuple(places),
         briefings=tuple(_read_kind(root / "briefings", "*.yaml", False, read_briefing,
                                    problems)),
-        people=tuple(people))
+        people=tuple(people),
+        ambiguous=read_ambiguous())
     return catalog, problems
 
 

@@ -29,10 +29,12 @@ def evidence_dict(ev: Evidence) -> dict:
     return out
 
 
-def evidence_line(ev: Evidence) -> str:
-    """One human line: 'Outlet (via AFP), 2025-11-21: URL' or 'document ID'."""
+def evidence_line(ev: Evidence, titles: dict[str, str] | None = None) -> str:
+    """One human line: 'Outlet (via AFP), 2025-11-21: URL', or a seeds document by its title
+    ('“Title”' when `titles` maps its id, else 'document ID')."""
     if ev.document:
-        return f"document {ev.document}"
+        title = (titles or {}).get(ev.document)
+        return f"“{title}”" if title else f"document {ev.document}"
     via = f" via {ev.via}" if ev.via else ""
     state = " [state media]" if ev.state_media else ""
     date = f", {ev.date.isoformat()}" if ev.date else ""
@@ -108,7 +110,7 @@ def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None,
     """One row per proposal x region (x part): regions without a provision say so. With
     `control_source`, the then-and-now columns (then_and_now: km² and share the proposal
     would move at its date and at the latest snapshot) on the regions it touches."""
-    rows = []
+    rows, titles = [], {d.id: d.title for d in catalog.documents}
     for p in query.proposals_by_date(catalog):
         if proposal_ids is not None and p.id not in proposal_ids:
             continue
@@ -123,7 +125,7 @@ def csv_rows(catalog: Catalog, proposal_ids: list[str] | None = None,
                     "part": s.part, "disposition": s.disposition,
                     "disposition_label": vocab.get(s.disposition).label, "summary": s.summary,
                     "disputed": bool(s.provision and s.provision.disputed),
-                    "sources": " | ".join(evidence_line(e) for e in ev),
+                    "sources": " | ".join(evidence_line(e, titles) for e in ev),
                     "attribution": f"{geo.ATTRIBUTION} {CATALOG_CREDIT}",
                     **{c: moved.get(region.id, {}).get(c, "") for c in then_now.FLAT_COLUMNS}})
     return rows

@@ -273,6 +273,14 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Ambiguous:
+    """A name that means more than one unit (Kyiv: the city or the oblast): ask, don't guess."""
+
+    names: tuple[str, ...]
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalog:
     """Everything the atlas knows, loaded once, never mutated."""
 
@@ -285,6 +293,7 @@ class Catalog:
     places: tuple[Place, ...] = ()
     briefings: tuple[Briefing, ...] = ()
     people: tuple[Person, ...] = ()
+    ambiguous: tuple[Ambiguous, ...] = ()
     _index: dict = field(default_factory=dict, compare=False, repr=False)
 
     def _by_id(self, kind: str) -> dict:

@@ -166,9 +166,12 @@ class StatementFilter:
     region: str | None = None
     proposal: str | None = None
     newest_first: bool = True
+    about: tuple[str, ...] = ()  # proposal or region ids: keep statements about any of them
 
     def keeps(self, s: Statement) -> bool:
         return ((self.start is None or s.date >= self.start)
+                and (not self.about or any(a in s.proposals or a in s.regions
+                                           for a in self.about))
                 and (self.end is None or s.date <= self.end)
                 and (not self.speakers or any(n in self.speakers for n in s.speaker_names))
                 and (self.region is None or self.region in s.regions)
@@ -193,21 +196,67 @@ def fold(text: str) -> str:
     return "".join(c for c in text if c.isalnum() or c == " ").strip()
 
 
-def find_regions(catalog: Catalog, text: str) -> list[str]:
-    """Region ids whose id, name (en/uk/ru) or alias matches `text`; groups expand."""
+@dataclass(frozen=True)
+class NameMatch:
+    """What a name typed by a reader finds.
+
+    kind: "region" (one unit), "group" (several units named together: Donbas), "choice" (a
+    name that may mean several units: Kyiv city or Kyiv oblast), "place" (a place inside a
+    region: Enerhodar), or "none". regions: the units it selects (group, region, place) or
+    offers (choice), in catalog order of the group or choice. name: the group's, place's or
+    region's English name, or the ambiguous name as typed.
+    """
+
+    kind: str
+    regions: tuple[str, ...] = ()
+    name: str = ""
+
+
+MIN_PART = 3  # characters a partial name needs: "x" or "2" is in too many names to mean one
+
+
+def match_name(catalog: Catalog, text: str) -> NameMatch:
+    """The region(s) a name means, matched on ISO id, names (en/uk/ru), aliases (spellings,
+    abbreviations such as DPR/ДНР, occupation-era names), group names, ambiguous names and
+    place names, ignoring case, accents and apostrophes. Exact matches win; failing those, a
+    name containing the text (ids only exactly; a part needs MIN_PART characters and a
+    letter).
+    Several different hits make a "choice"."""
     needle = fold(text)
     if not needle:
-        return []
-    exact = _matches(catalog, needle, lambda name: fold(name) == needle)
-    return exact or _matches(catalog, needle, lambda name: needle in fold(name))
+        return NameMatch("none")
+    exact = _match(catalog, text, needle, lambda name: fold(name) == needle)
+    if exact or len(needle) < MIN_PART or not any(c.isalpha() for c in needle):
+        return exact or NameMatch("none")
+    return _match(catalog, text, needle, lambda name: needle in fold(name)) or NameMatch("none")
 
 
-def _matches(catalog: Catalog, needle: str, hit) -> list[str]:
-    out = [r.id for r in catalog.regions if fold(r.id) == needle or any(map(hit, r.names))]
-    for g in catalog.groups:
-        if any(map(hit, g.names)) or fold(g.id) == needle:
-            out += [rid for rid in g.members if rid not in out]
-    return out
+def _match(catalog: Catalog, text: str, needle: str, hit) -> NameMatch | None:
+    for a in catalog.ambiguous:
+        if any(map(hit, a.names)):
+            return NameMatch("choice", a.choices, text.strip())
+    regions = [r for r in catalog.regions if fold(r.id) == needle or any(map(hit, r.names))]
+    groups = [g for g in catalog.groups if fold(g.id) == needle or any(map(hit, g.names))]
+    if len(regions) == 1 and not groups:
+        return NameMatch("region", (regions[0].id,), regions[0].name_en)
+    if len(groups) == 1 and not regions:
+        return NameMatch("group", groups[0].members, groups[0].name_en)
+    if regions or groups:
+        ids = [r.id for r in regions]
+        ids += [m for g in groups for m in g.members if m not in ids]
+        return NameMatch("choice", tuple(ids), text.strip())
+    places = [p for p in catalog.places if hit(p.name) or any(map(hit, p.aliases))
+              if catalog.region(p.region)]
+    if len({p.region for p in places}) == 1:
+        return NameMatch("place", (places[0].region,), places[0].name)
+    if places:
+        return NameMatch("choice", tuple(dict.fromkeys(p.region for p in places)), text.strip())
+    return None
+
+
+def find_regions(catalog: Catalog, text: str) -> list[str]:
+    """Region ids a name selects or offers (see match_name); groups expand; [] for none."""
+    return list(match_name(catalog, text).regions)
 
 
 def find_proposals(catalog: Catalog, text: str) -> list[str]:

@@ -1,9 +1,11 @@
 """The export formats: one table that drives the CLI's `export --format`, the download
 buttons and the generated command reference. A new format is one row here.
 
-Each builder takes (catalog, proposal id, highlighted region ids) and returns the file's
-text or bytes. `scope` says what one file holds: "catalog" (every proposal) or "proposal"
-(the selected one).
+Each builder takes (catalog, proposal id, highlighted region ids, control=None) and returns
+the file's text or bytes; `control` (date ISO, source) is the control snapshot selection (the
+PNG draws that day's line of contact and split, the nearest snapshot on or before the date;
+SnapshotNotFound when there is none); the other formats ignore it. `scope` says what one
+file holds: "catalog" (every proposal) or "proposal" (the selected one).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from claims_atlas.core import export, then_now
 from claims_atlas.core.models import Catalog
 
-Builder = Callable[[Catalog, str, Sequence[str]], "str | bytes"]
+Builder = Callable[..., "str | bytes"]  # (catalog, proposal, highlight, control=None)
+Control = tuple[str, str] | None  # (date ISO, source)
 
 
 @dataclass(frozen=True)
@@ -31,22 +34,26 @@ class ExportFormat:
         return f"{stem}{self.suffix}"
 
 
-def _json(catalog: Catalog, _proposal: str, _highlight: Sequence[str]) -> str:
+def _json(catalog: Catalog, _proposal: str, _highlight: Sequence[str],
+          control: Control = None) -> str:
     return export.dumps(export.to_json(catalog, control_source=then_now.default_source()))
 
 
-def _csv(catalog: Catalog, _proposal: str, _highlight: Sequence[str]) -> str:
+def _csv(catalog: Catalog, _proposal: str, _highlight: Sequence[str],
+         control: Control = None) -> str:
     return export.to_csv(catalog, control_source=then_now.default_source())
 
 
-def _geojson(catalog: Catalog, proposal: str, _highlight: Sequence[str]) -> str:
+def _geojson(catalog: Catalog, proposal: str, _highlight: Sequence[str],
+             control: Control = None) -> str:
     return export.dumps(export.to_geojson(catalog, proposal))
 
 
-def _png(catalog: Catalog, proposal: str, highlight: Sequence[str]) -> bytes:
+def _png(catalog: Catalog, proposal: str, highlight: Sequence[str],
+         control: Control = None) -> bytes:
     from claims_atlas.render import handouts  # matplotlib: loaded only when asked for
 
-    return handouts.proposal_png(catalog, proposal, tuple(highlight))
+    return handouts.proposal_png(catalog, proposal, tuple(highlight), control=control)
 
 
 FORMATS: tuple[ExportFormat, ...] = (

@@ -14,9 +14,9 @@ from claims_atlas.render.static_map import MapScene, render_pdf, render_png, ren
 MAX_SOURCES = 4
 
 
-def _short(ev) -> str:
-    if ev.document:
-        return f"document {ev.document}"
+def _short(ev, titles: dict[str, str]) -> str:
+    if ev.document:  # by its title: the catalog id is for maintainers
+        return f"“{titles.get(ev.document, 'a source document')}”"
     host = (urlparse(ev.url or "").hostname or "").removeprefix("www.")
     state = " [state media]" if ev.state_media else ""
     date = f", {fmt_date(ev.date)}" if ev.date else ""
@@ -24,7 +24,9 @@ def _short(ev) -> str:
 
 
 def _sources(catalog: Catalog, proposal_id: str) -> list[str]:
-    seen = list(dict.fromkeys(_short(ev) for ev in query.proposal_evidence(catalog, proposal_id)))
+    titles = {d.id: d.title for d in catalog.documents}
+    seen = list(dict.fromkeys(_short(ev, titles)
+                              for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     out = seen[:MAX_SOURCES] + ([f"… and {more} more sources in the catalog"] if more > 0 else [])
     return ["Sources: " + "; ".join(out)]
@@ -39,6 +41,8 @@ def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, st
     source has no snapshot on or before the date."""
     if control_key is None:
         return None, {}, None, None
+    import shapely
+
     from claims_atlas.core import control, control_view
     from claims_atlas.core.control import timeline
 
@@ -49,15 +53,19 @@ def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, st
     occupied = control.load_snapshot(info)
     regions = geo.regions_frame()
     land = control.land_of(list(regions.geometry))
-    splits, disps = {}, {}
+    splits, disps, held = {}, {}, []
     for region in catalog.regions:
         shown = query.shown_for(catalog, proposal_id, region.id)
-        if len(shown) == 2 and region.id in regions.index:
-            russian, ukrainian = control.split_region(regions.loc[region.id].geometry,
-                                                      occupied, land)
-            present = tuple(part for part, geom in (("russian_held", russian),
-                                                    ("ukrainian_held", ukrainian))
-                            if not geom.is_empty)
+        geom = regions.loc[region.id].geometry if region.id in regions.index else None
+        if geom is not None and geom.intersects(occupied):
+            russian, ukrainian = control.split_region(geom, occupied, land)
+            held.append(russian)
+        if len(shown) == 2 and geom is not None:
+            if not geom.intersects(occupied):
+                russian, ukrainian = shapely.Polygon(), geom
+            present = tuple(part for part, piece in (("russian_held", russian),
+                                                     ("ukrainian_held", ukrainian))
+                            if not piece.is_empty)
             shown = control_view.on_existing_parts(shown, present)
             if len(shown) == 2:
                 splits[region.id] = [(shown[0].disposition, russian),
@@ -66,7 +74,9 @@ def control_parts(catalog: Catalog, proposal_id: str, control_key: tuple[str, st
     credit = info.credit
     if info.date.isoformat() != str(date):
         credit += f" (the nearest before {date})"
-    return occupied, splits, credit, disps
+    # The line is drawn along the Russian-held parts as counted (coast and border gaps
+    # included), so it never runs along a mismatch of coastlines or borders.
+    return shapely.union_all(held) if held else occupied, splits, credit, disps
 
 
 def scene_for(catalog: Catalog, proposal_id: str, highlight: Sequence[str] = (),
@@ -115,8 +125,16 @@ def scene_png(catalog: Catalog, scene: Scene, label: str = "") -> bytes:
                       geo.regions_frame(), geo.neighbours_frame())
 
 
-def deck_pdf(catalog: Catalog, deck: Briefing) -> bytes:
-    return render_pdf(deck_scenes(catalog, deck), geo.regions_frame(), geo.neighbours_frame())
+# Landscape paper at 100 px per inch: A4 (297 × 210 mm) and US Letter (11 × 8.5 in).
+PAPER = {"a4": (1169, 827), "letter": (1100, 850)}
+
+
+def deck_pdf(catalog: Catalog, deck: Briefing, paper: str | None = None) -> bytes:
+    """One PDF page per scene: 16:9 slides, or `paper` ("a4", "letter") landscape pages.
+    Raises KeyError for another paper name."""
+    size = PAPER[paper] if paper else (1920, 1080)
+    return render_pdf(deck_scenes(catalog, deck), geo.regions_frame(), geo.neighbours_frame(),
+                      size=size)
 
 
 def deck_pngs(catalog: Catalog, deck: Briefing) -> list[bytes]:

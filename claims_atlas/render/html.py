@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from urllib.parse import quote as urlquote
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 from markupsafe import Markup, escape
 
@@ -22,11 +21,11 @@ from claims_atlas.core.models import (
     Proposal,
     Statement,
 )
-from claims_atlas.render import js
+from claims_atlas.render import js, passage
 from claims_atlas.render.map import ink
 from claims_atlas.render.templating import fragment
 
-DOCUMENTS_PAGE = "documents"
+DOCUMENTS_PAGE = passage.DOCUMENTS_PAGE
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -52,18 +51,23 @@ def fmt_date(date, precision: str = "day") -> str:
     return f"about {text}" if precision == "about" else text
 
 
-def passage_href(document: str, quote_text: str) -> str:
-    query_string = urlencode({"doc": document, "quote": quote_text}, quote_via=urlquote)
-    return f"{DOCUMENTS_PAGE}?{query_string}"
+def passage_href(document: str, quotes: str | Sequence[str],
+                 statement: str | None = None) -> str:
+    """The documents page on `document` with each quote marked (the first brought into
+    view); `statement`, the citing statement's id, gives the page its way back."""
+    return passage.passage_href(document, [quotes] if isinstance(quotes, str) else quotes,
+                                statement)
 
 
-def evidence_html(ev: Evidence) -> Markup:
-    """A source line with its link: a seeds document passage or an outside page."""
-    return fragment("evidence", ev)
+def evidence_html(ev: Evidence, items: Sequence[Evidence] = (),
+                  statement: str | None = None) -> Markup:
+    """A source line with its link: a seeds document passage or an outside page. A passage
+    link also marks the other quotes `items` take from the same document."""
+    return fragment("evidence", ev, list(items), statement)
 
 
-def evidence_list(evidence: Iterable[Evidence]) -> Markup:
-    return fragment("evidence_list", list(evidence))
+def evidence_list(evidence: Iterable[Evidence], statement: str | None = None) -> Markup:
+    return fragment("evidence_list", list(evidence), statement)
 
 
 _GRADIENTS = {
@@ -99,8 +103,10 @@ def _alpha(colour: str) -> str:
     return "rgba(26,26,26,.7)" if colour == "#1a1a1a" else "rgba(255,255,255,.75)"
 
 
-def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend") -> Markup:
-    return fragment("legend", list(dispositions), title)
+def legend_html(dispositions: Sequence[vocab.Disposition], title: str = "Legend",
+                level: int = 4) -> Markup:
+    """The legend under a heading of `level` (so a page's headings stay in order)."""
+    return fragment("legend", list(dispositions), title, level)
 
 
 def proposal_header(catalog: Catalog, p: Proposal) -> Markup:

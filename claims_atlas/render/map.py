@@ -74,15 +74,24 @@ def css() -> str:
         ".leaflet-container{background:#dfeaf2;font:15px/1.35 system-ui,sans-serif}",
         "path.region{stroke:#ffffff;stroke-width:1.2;fill-opacity:.92}",
         "path.region:hover{stroke:#111;stroke-width:2.5}",
+        "path:focus{outline:none}path.region:focus-visible{stroke:#000;stroke-width:4}",
+        ".leaflet-control-attribution{font-size:12px}",
+        # the page sizes the frame to the screen (app/ui.py); the map fills the frame
+        "#map_div{height:100vh!important}",
+        ".claims-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+        "white-space:nowrap;margin:-1px}",
         "path.region.highlight{stroke:#000;stroke-width:3.5}",
         "path.region.selected{stroke:#000;stroke-width:3;stroke-dasharray:6 3}",
         "path.neighbour{pointer-events:none}",
-        ".claims-legend{background:rgba(255,255,255,.94);padding:8px 10px;border-radius:6px;"
-        "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px;color:#111}",
+        ".claims-legend{background:rgba(255,255,255,.94);padding:6px 8px;border-radius:6px;"
+        "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:200px;color:#111;font-size:14px}",
+        # bottom left is Romania and Moldova: the legend covers no part of Ukraine; a
+        # narrow map (a phone) leaves the legend to the page below it
+        "@media (max-width:560px){.claims-legend{display:none}}",
         ".claims-legend b{display:block;margin-bottom:4px}",
         ".claims-legend div{display:flex;align-items:center;gap:6px;margin:2px 0}",
         ".claims-legend svg{flex:none;border:1px solid #555}",
-        ".leaflet-tooltip{font-size:15px;max-width:340px;white-space:normal}",
+        ".leaflet-tooltip{font-size:16px;max-width:340px;white-space:normal}",
     ]
     rules += [
         "path.part{fill-opacity:0;stroke:none;pointer-events:none}",

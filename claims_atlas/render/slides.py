@@ -25,6 +25,7 @@ SHORT_PARTS = {"whole": "", "russian_held": "Russian-held part",
 # Keys: the style sheet and the script find the buttons and the map's container by the
 # `st-key-<key>` class Streamlit gives them (the map's iframe is styled only in MAP_BOX).
 NEXT, PREV, BACK, MAP_BOX = "present_next", "present_prev", "present_back", "present_mapbox"
+INFO_BOX, CONTROLS_BOX = "present_info", "present_controls"
 STEP_KEYS = {"ArrowRight": NEXT, "PageDown": NEXT, "ArrowLeft": PREV, "PageUp": PREV,
              "Escape": BACK, "Backspace": BACK}
 
@@ -40,6 +41,7 @@ CSS = """
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"]{gap:.55rem}
 .st-key-present_keys{display:none}
 .st-key-present_mapbox iframe{height:max(520px,calc(100vh - 176px))!important}
+.st-key-present_info{max-height:calc(100vh - 390px);overflow:auto}
 .deck-top{display:flex;align-items:flex-end;justify-content:space-between;gap:24px;
   border-bottom:3px solid #000;padding-bottom:8px}
 .deck-top .deck-name{font-size:20px;font-weight:600;letter-spacing:.06em;text-transform:uppercase;
@@ -52,7 +54,7 @@ CSS = """
   padding:6px 18px;font-variant-numeric:tabular-nums;white-space:nowrap}
 .scene-caption{font-size:28px;line-height:1.32;font-weight:500;color:#000;margin:0;
   border-left:8px solid #000;padding:2px 0 2px 16px}
-.scene-panel h4{font-size:20px;font-weight:800;text-transform:uppercase;letter-spacing:.05em;
+.scene-panel h2{font-size:20px;font-weight:800;text-transform:uppercase;letter-spacing:.05em;
   margin:0 0 6px 0;padding:0;color:#000}
 .scene-panel ul.changes{list-style:none;margin:0!important;padding:0!important;font-size:21px;
   line-height:1.3}
@@ -71,10 +73,10 @@ CSS = """
 .stButton button,.stDownloadButton button{min-height:52px;border:2px solid #000;
   border-radius:8px;color:#000}
 .stButton button p,.stDownloadButton button p{font-size:22px;font-weight:650}
-.st-key-present_pdf button,.st-key-present_png button,.st-key-present_exit button{
-  min-height:44px;padding:4px 8px}
-.st-key-present_pdf button p,.st-key-present_png button p,.st-key-present_exit button p{
-  font-size:18px}
+.st-key-present_pdf button,.st-key-present_pdf_letter button,.st-key-present_png button,
+.st-key-present_exit button{min-height:44px;padding:4px 6px}
+.st-key-present_pdf button p,.st-key-present_pdf_letter button p,.st-key-present_png button p,
+.st-key-present_exit button p{font-size:17px}
 .st-key-present_next button{background:#000;color:#fff}
 .st-key-present_next button p{color:#fff}
 .stButton button:disabled{background:#fff;border-color:#bbb}
@@ -102,16 +104,17 @@ CSS = """
   .deck-top .deck-name{font-size:15px}.deck-top h1{font-size:28px}.deck-top .meta{font-size:17px}
   .scene-no{font-size:24px;padding:4px 12px}
   .scene-caption{font-size:21px;border-left-width:6px}
-  .scene-panel h4{font-size:15px}.scene-panel ul.changes{font-size:16px}
+  .scene-panel h2{font-size:15px}.scene-panel ul.changes{font-size:16px}
   .scene-panel .also{font-size:15px}
   .present-legend .legend-row{font-size:17px;margin:0 0 3px 0}
   .changes .swatch,.present-legend .swatch{width:27px!important;height:18px!important}
   .scene-sources{font-size:14px}
   .stButton button,.stDownloadButton button{min-height:40px}
   .stButton button p,.stDownloadButton button p{font-size:17px}
-  .st-key-present_pdf button p,.st-key-present_png button p,.st-key-present_exit button p{
-    font-size:14px}
-  .st-key-present_mapbox iframe{height:max(400px,calc(100vh - 128px))!important}
+  .st-key-present_pdf button p,.st-key-present_pdf_letter button p,
+  .st-key-present_png button p,.st-key-present_exit button p{font-size:14px}
+  .st-key-present_mapbox iframe{height:max(400px,calc(100vh - 150px))!important}
+  .st-key-present_info{max-height:calc(100vh - 300px)}
 }
 </style>
 """
@@ -176,16 +179,17 @@ def legend_panel_html(catalog: Catalog, proposal_id: str) -> Markup:
                     legend_html(query.legend(catalog, [proposal_id]), "What the colours mean"))
 
 
-def _outlet(ev) -> str:
-    if ev.document:
-        return f"document {ev.document}"
+def _outlet(ev, titles: dict[str, str]) -> str:
+    if ev.document:  # by its title: the catalog id is for maintainers
+        return f"“{titles.get(ev.document, 'a source document')}”"
     host = (urlparse(ev.url or "").hostname or "").removeprefix("www.")
     return f"{ev.outlet or host}{' [state media]' if ev.state_media else ''}"
 
 
 def sources_html(catalog: Catalog, proposal_id: str) -> Markup:
     """The outlets the proposal's map rests on (the first few), for the foot of the panel."""
-    seen = list(dict.fromkeys(_outlet(ev)
+    titles = {d.id: d.title for d in catalog.documents}
+    seen = list(dict.fromkeys(_outlet(ev, titles)
                               for ev in query.proposal_evidence(catalog, proposal_id)))
     more = len(seen) - MAX_SOURCES
     tail = f" and {more} more" if more > 0 else ""

@@ -18,9 +18,9 @@ st.markdown(
     "proposal's **status** says whether its text is leaked, reported, described by an "
     "official, official, or a stated position. Every colour and quote leads to its source; "
     "state media are marked as such.")
-st.subheader("The vocabulary")
-st.html(h.legend_html(vocab.DISPOSITIONS, "Dispositions"))
-st.subheader("Data and licences")
+st.header("The vocabulary")
+st.html(h.legend_html(vocab.DISPOSITIONS, "Dispositions", 3))
+st.header("Data and licences")
 st.html(fragment("items", [geo.ATTRIBUTION, CATALOG_CREDIT,
                            "Map library: Leaflet 1.9.3 (BSD-2-Clause), served by this app."]))
 st.caption(f"{len(catalog.proposals)} proposals · {len(catalog.statements)} statements · "

@@ -8,6 +8,10 @@ region)::
     snapshot_km2 (the snapshot's whole area, the same on every row of a date) REAL,
     snapshot_sha256, geodata_sha256 TEXT, method_version INTEGER
 
+A second table, ``overlays``, keeps each snapshot's map overlay (simplified split parts and
+line, zlib-compressed GeoJSON) once it has been drawn, under the same keys plus the display
+version, so a date slider scrubs through dates without recomputing them.
+
 Rows are written when a snapshot is imported (or first measured) and read by the app, the
 CLI and the charts, so areas are computed once per snapshot. A row is valid while its
 snapshot file, boundary file and METHOD_VERSION are unchanged (the three keys); writing a
@@ -18,7 +22,9 @@ but time. WAL mode: readers (the app) never wait for an import.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -26,7 +32,7 @@ from claims_atlas.core.control.common import ControlCacheError
 from claims_atlas.core.control.geometry import METHOD_VERSION
 
 DB_NAME = "figures.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 COLUMNS = ("source", "date", "region", "name", "area_km2", "russian_km2", "russian_share",
            "ukrainian_km2", "slivers_km2", "specks_km2", "snapshot_km2", "snapshot_sha256",
            "geodata_sha256", "method_version")
@@ -40,6 +46,11 @@ CREATE TABLE IF NOT EXISTS figures (
     snapshot_sha256 TEXT, geodata_sha256 TEXT, method_version INTEGER,
     PRIMARY KEY (source, date, region)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS overlays (
+    source TEXT NOT NULL, date TEXT NOT NULL, snapshot_sha256 TEXT, geodata_sha256 TEXT,
+    method_version INTEGER, display_version INTEGER, body BLOB,
+    PRIMARY KEY (source, date)
+);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -67,7 +78,8 @@ def connect(control_folder: Path) -> Iterator[sqlite3.Connection]:
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("PRAGMA synchronous=NORMAL")
         if con.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-            con.executescript("DROP TABLE IF EXISTS figures;" + _SCHEMA)
+            con.executescript("DROP TABLE IF EXISTS figures; DROP TABLE IF EXISTS overlays;"
+                              + _SCHEMA)
         yield con
         con.commit()
     except sqlite3.Error as exc:
@@ -89,6 +101,27 @@ def put(con: sqlite3.Connection, source: str, date: str, rows: Iterable[dict],
 
 def forget(con: sqlite3.Connection, source: str, date: str) -> None:
     con.execute("DELETE FROM figures WHERE source = ? AND date = ?", (source, date))
+    con.execute("DELETE FROM overlays WHERE source = ? AND date = ?", (source, date))
+
+
+def put_overlay(con: sqlite3.Connection, source: str, date: str, key: dict,
+                display_version: int, doc: dict) -> None:
+    """Keep the map overlay of (source slug, date) (zlib-compressed JSON)."""
+    body = zlib.compress(json.dumps(doc, separators=(",", ":")).encode("utf-8"), 6)
+    con.execute("INSERT OR REPLACE INTO overlays VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (source, date, key["snapshot_sha256"], key["geodata_sha256"],
+                 key["method_version"], display_version, body))
+
+
+def get_overlay(con: sqlite3.Connection, source: str, date: str, key: dict,
+                display_version: int) -> dict | None:
+    """The overlay kept for (source slug, date) under `key`, else None."""
+    row = con.execute("SELECT body FROM overlays WHERE source = ? AND date = ? AND "
+                      "snapshot_sha256 = ? AND geodata_sha256 = ? AND method_version = ? AND "
+                      "display_version = ?", (source, date, key["snapshot_sha256"],
+                                              key["geodata_sha256"], key["method_version"],
+                                              display_version)).fetchone()
+    return None if row is None else json.loads(zlib.decompress(row[0]))
 
 
 def get(con: sqlite3.Connection, source: str, date: str, key: dict

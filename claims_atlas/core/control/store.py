@@ -285,12 +285,11 @@ def _write_one(cache: Path, con, item: Prepared, slug: str, source: str, attribu
     entries[rel] = {**props, "path": rel, "size": size, "mtime_ns": mtime,
                     **(item.areas or _area_fields(item.parsed.geometry)),
                     "original_name": item.original_name, "kind": item.parsed.kind}
+    figures.forget(con, slug, day)  # the old snapshot's figures and overlay
     if item.stats is not None and item.regions_sha256:
         rows, snapshot_km2 = item.stats
         figures.put(con, slug, day, rows,
                     figures.stats_key(_sha256(body), item.regions_sha256), snapshot_km2)
-    else:
-        figures.forget(con, slug, day)
     return rel, previous
 
 

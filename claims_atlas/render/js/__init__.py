@@ -9,6 +9,7 @@ Each file defines functions on one namespace per window, `window.claimsAtlas`:
   per map key).
 - picker.js, deck_keys.js, dates.js: the page's proposal picker, the deck's keys and the
   date control's instant steps.
+- site.js: the static site's pages around atlas.js (render/site.py), `claimsAtlas.site`.
 
 `script(files, call, *args)` gives one `<script>` element: the files' text, then
 `claimsAtlas.<call>(<args as JSON>)`. Only these files are code; every argument is data,
@@ -23,7 +24,7 @@ from functools import cache
 from importlib import resources
 
 NAMESPACE = "claimsAtlas"
-FILES = ("atlas.js", "frame.js", "page.js", "picker.js", "deck_keys.js", "dates.js")
+FILES = ("atlas.js", "frame.js", "page.js", "picker.js", "deck_keys.js", "dates.js", "site.js")
 
 
 class ScriptError(ValueError):

@@ -137,7 +137,7 @@
       return d;
     }
 
-    var legend = L.control({position: "topleft"});
+    var legend = L.control({position: "bottomleft"});  // Romania/Moldova: off Ukraine
     map.zoomControl.setPosition("bottomright");
     legend.onAdd = function () {
       var d = L.DomUtil.create("div", "claims-legend");
@@ -145,6 +145,18 @@
       return d;
     };
     legend.addTo(map);
+
+    // The frame is a document of its own: a landmark and a heading for screen readers; the
+    // page's regions table is the route to the same facts (the shapes are not tab stops).
+    (function (box) {
+      box.setAttribute("role", "main");
+      box.setAttribute("aria-label",
+        "Map of Ukraine's regions; the table below the map says the same in words");
+      var h1 = document.createElement("h1");
+      h1.className = "claims-sr";
+      h1.textContent = "Map: what the selected proposal does with each region";
+      box.insertBefore(h1, box.firstChild);
+    })(map.getContainer());
 
     function drawLegend() {
       var box = legend.getContainer(), row, sw;
@@ -161,7 +173,7 @@
         sw = svgEl("svg", {width: 22, height: 16});
         sw.appendChild(svgEl("rect", {width: 22, height: 16, fill: "url(#" + pattern(d) + ")"}));
         row.appendChild(sw);
-        text("span", V[d].label, row);
+        text("span", V[d].short, row);
         box.appendChild(row);
       });
       if (overlay) {
