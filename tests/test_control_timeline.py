@@ -70,3 +70,19 @@ def test_series_grows_as_the_line_moves_west(series_cache):
     assert km2[2] == pytest.approx(d["russian_km2"])
     assert [r["date"] for r in timeline.series("Test Source", start="2025-11-05",
                                                 end="2025-11-10")] == ["2025-11-10"] * 27
+
+
+@pytest.mark.parametrize("value,key", [
+    ("DeepStateMap/2025-11-20", "deepstatemap/2025-11-20"),  # the source as imported
+    ("deepstatemap/2025-11-20", "deepstatemap/2025-11-20"),
+    (" ISW / CTP/2025-11-20", "isw-ctp/2025-11-20"),
+    ("x", "x"), ("x/y", "x/y"),  # not a snapshot: left for the page's notice
+])
+def test_a_link_names_a_snapshot_by_source_in_any_spelling(value, key):
+    assert timeline.key_from_link(value) == key
+
+
+def test_a_link_with_the_source_as_imported_finds_the_snapshot(series_cache):
+    from claims_atlas.core import control_view
+    info = control_view.find(timeline.key_from_link("Test Source/2025-11-10"))
+    assert info is not None and info.date == dt.date(2025, 11, 10)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from claims_atlas.core import query
+from claims_atlas.core.control import timeline
 from claims_atlas.core.models import Catalog
 
 # -- URL parameters (also the session keys of the widgets that hold them) ---------------------
@@ -147,7 +148,8 @@ def read_view(catalog: Catalog) -> View:
         else:
             notices.append(f"Unknown mode {shown(mode)} in the link: showing the explorer.")
     view.deck = _param(DECK)
-    view.control = _param(CONTROL)
+    control = _param(CONTROL)
+    view.control = timeline.key_from_link(control) if control else None  # any spelling
     date = _param(DATE)
     if date is not None:
         try:

@@ -103,6 +103,17 @@ def latest_snapshot(source: str, cache_dir: CacheDir = None) -> SnapshotInfo | N
     return infos[-1] if infos else None
 
 
+def key_from_link(value: str) -> str:
+    """A link's ``control=`` value as a :func:`snapshot_key`: the source may be spelt as
+    imported ('DeepStateMap/2025-11-20' -> 'deepstatemap/2025-11-20'). A value that names
+    no YYYY-MM-DD date after a '/' comes back unchanged (the page then says it is unknown)."""
+    source, sep, day = value.strip().rpartition("/")
+    try:
+        return f"{slugify(source)}/{parse_date(day).isoformat()}" if sep and source else value
+    except ValueError:
+        return value
+
+
 def snapshot_key(info: SnapshotInfo) -> str:
     """'<source slug>/<YYYY-MM-DD>': the URL value (``control=``) naming a snapshot."""
     return f"{info.slug}/{info.date.isoformat()}"
