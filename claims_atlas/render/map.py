@@ -75,7 +75,11 @@ def css() -> str:
         "path.region{stroke:#ffffff;stroke-width:1.2;fill-opacity:.92}",
         "path.region:hover{stroke:#111;stroke-width:2.5}",
         "path:focus{outline:none}path.region:focus-visible{stroke:#000;stroke-width:4}",
-        ".leaflet-control-attribution{font-size:12px}",
+        # a click focuses the shape or the map: no box, the keyboard still gets its ring
+        ".leaflet-interactive:focus:not(:focus-visible),svg:focus:not(:focus-visible),"
+        ".leaflet-container:focus:not(:focus-visible){outline:none}",
+        # the credit wraps in the right part of the map, clear of the scale bar (bottom left)
+        ".leaflet-control-attribution{font-size:12px;max-width:62%}",
         # the page sizes the frame to the screen (app/ui.py); the map fills the frame
         "#map_div{height:100vh!important}",
         ".claims-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"

@@ -43,29 +43,12 @@ from claims_atlas.core.control.common import (
 from claims_atlas.core.control.geometry import area_km2, as_multipolygon
 from claims_atlas.core.control.parse import parse_control
 from claims_atlas.core.control.units import inside_outside_km2
-from claims_atlas.core.files import atomic_write
+from claims_atlas.core.files import atomic_write, exclusive
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically (one seam, so tests can fail a write)."""
     atomic_write(path, data)
-
-
-@contextlib.contextmanager
-def _locked(folder: Path):
-    """An advisory lock on the control folder while the index is read-modified-written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        yield
-        return
-    with open(folder / ".lock", "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 # --- cache: index, import ------------------------------------------------------------------
@@ -247,7 +230,7 @@ def store_snapshots(items: list[Prepared], *, source: str, attribution: str | No
     cache = control_dir(cache_dir)
     done: list[tuple[str, SnapshotInfo | None]] = []
     try:
-        with _locked(cache):
+        with exclusive(cache):
             sweep_tmp(cache)
             source = _canonical_source(cache, slug, source)
             attribution = (attribution or "").strip() or _default_attribution(source)
