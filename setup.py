@@ -17,6 +17,10 @@ SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "build.py", ".*")
 
 class BuildWithData(build_py):
     def run(self):
+        if not self.editable_mode:
+            # build/ outlives a checkout's changes: a module deleted or renamed since the
+            # last build would otherwise ship again in the next wheel
+            shutil.rmtree(Path(self.build_lib) / "claims_atlas", ignore_errors=True)
         super().run()
         if self.editable_mode:
             return

@@ -44,6 +44,10 @@ ORDERS = ("newest", "oldest")
 
 # -- session keys: widgets ---------------------------------------------------------------------
 SEARCH = "region_search"
+SEARCH_MATCH = "search_match"  # what the last region search found (query.match_name)
+# the editor's "Add an article" form (app_pages/add_article.py)
+AA_TEXT, AA_OUTLET, AA_DATELINE, AA_TITLE, AA_URL, AA_STATE = (
+    "aa_text", "aa_outlet", "aa_dateline", "aa_title", "aa_url", "aa_state")
 TL_DATES, TL_SPEAKERS, TL_LIMIT, TL_FILTER, TL_MORE = (
     "tl_dates", "tl_speakers", "tl_limit", "tl_filter", "tl_more")
 CMP_A, CMP_B, CMP_CHANGES = "cmp_a", "cmp_b", "cmp_changes"

@@ -8,7 +8,7 @@ import datetime as dt
 
 import streamlit as st
 
-from claims_atlas.app import cache, ui
+from claims_atlas.app import cache, state, ui
 from claims_atlas.core import briefing, intake
 from claims_atlas.core.catalog import EARLIEST
 from claims_atlas.render.html import md_escape
@@ -23,17 +23,17 @@ def _form() -> None:
                "until a person has checked the draft, settled its open points and moved it "
                "into statements/.")
     with st.form("add_article"):
-        text = st.text_area("Article text", height=280, max_chars=200_000, key="aa_text",
+        text = st.text_area("Article text", height=280, max_chars=200_000, key=state.AA_TEXT,
                             placeholder="Paste the copy as published, dateline line included.")
         left, right = st.columns(2)
-        outlet = left.text_input("Outlet", max_chars=200, key="aa_outlet",
+        outlet = left.text_input("Outlet", max_chars=200, key=state.AA_OUTLET,
                                  placeholder="e.g. Reuters")
         dateline = right.date_input("Dateline", value=None, min_value=EARLIEST,
-                                    max_value=dt.date.today(), key="aa_dateline")
-        title = st.text_input("Title (optional)", max_chars=300, key="aa_title",
+                                    max_value=dt.date.today(), key=state.AA_DATELINE)
+        title = st.text_input("Title (optional)", max_chars=300, key=state.AA_TITLE,
                               help="Default: the first line of the text.")
-        url = st.text_input("URL (optional)", max_chars=2000, key="aa_url")
-        state_media = st.checkbox("State media (TASS, RIA Novosti, ...)", key="aa_state")
+        url = st.text_input("URL (optional)", max_chars=2000, key=state.AA_URL)
+        state_media = st.checkbox("State media (TASS, RIA Novosti, ...)", key=state.AA_STATE)
         go = st.form_submit_button("Save and draft")
     if go:
         _add(text, outlet, dateline, title, url, state_media)

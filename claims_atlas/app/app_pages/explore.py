@@ -72,7 +72,7 @@ def _region_from_map() -> None:
 
 def _region_from_search() -> None:
     found = query.match_name(catalog, st.session_state.get(state.SEARCH, ""))
-    st.session_state["search_match"] = found
+    st.session_state[state.SEARCH_MATCH] = found
     if found.kind in ("region", "group", "place"):
         st.session_state[state.REGION] = found.regions[0]
 
@@ -81,7 +81,7 @@ def _search_result() -> tuple[str, ...]:
     """Say what the search found, offer the choices of an ambiguous name; the regions to
     highlight (a group's members while one of them is selected)."""
     typed = st.session_state.get(state.SEARCH, "")
-    found = st.session_state.get("search_match")
+    found = st.session_state.get(state.SEARCH_MATCH)
     if not typed.strip() or found is None:
         return ()
     st.html(names.match_html(catalog, typed, found))
@@ -135,12 +135,14 @@ def _downloads(proposal_id: str, region_id: str | None) -> None:
 
     key = cache.key(catalog)
     highlight = (region_id,) if region_id else ()
+    chosen = snapshots[snapshot] if snapshot else None  # the PNG draws the map's snapshot
+    control = (chosen.date.isoformat(), chosen.source) if chosen else None
     # Each file is built when asked for (a callable), not on every rerun: the GeoJSON alone
     # cost ~19 ms per switch and 52 KB per page view.
     for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
         column.download_button(
             fmt.label, lambda fmt=fmt: cache.export_file(catalog, key, fmt.id, proposal_id,
-                                                         highlight),
+                                                         highlight, control),
             file_name=fmt.file_name(proposal_id), mime=fmt.media_type, on_click="ignore")
 
 
