@@ -69,3 +69,22 @@ def serve(seeds: Path | None = None, log: Path | None = None) -> Iterator[str]:
 
 def is_external(url: str) -> bool:
     return not url.startswith(LOCAL_PREFIXES)
+
+
+def watched_page(context):
+    """A new page of `context` that records every request leaving 127.0.0.1 in
+    `page.external`, with the tests' 30 s default timeout."""
+    page = context.new_page()
+    page.external = []
+    page.on("request", lambda r: page.external.append(r.url) if is_external(r.url) else None)
+    page.set_default_timeout(30_000)
+    return page
+
+
+def keep_screenshot(page, request, full_page: bool = False) -> None:
+    """After a failed test, its page as test-artifacts/<test name>.png."""
+    if not request.node.stash.get("failed", False):
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=full_page)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import textwrap
 from pathlib import Path
@@ -69,6 +68,18 @@ STATEMENTS = """\
       quote: There will be no deal on those terms.
 """
 
+
+DECK = """\
+# A test deck: comments must survive a saved scene.
+id: deck-a
+title: Deck A
+author: tester
+date: 2025-11-22
+scenes:
+  - proposal: plan-a
+    regions: [UA-14]
+    caption: First scene.
+"""
 
 PEOPLE = """\
 - id: the-minister
@@ -153,16 +164,10 @@ def app_url(tmp_path_factory):
 @pytest.fixture
 def page(chromium, request):
     """A fresh browser context; external requests recorded; screenshot kept on failure."""
-    from tests.browser_support import ARTIFACTS, is_external
+    from tests.browser_support import keep_screenshot, watched_page
 
     context = chromium.new_context(viewport={"width": 1600, "height": 1000})
-    pg = context.new_page()
-    pg.external = []
-    pg.on("request", lambda r: pg.external.append(r.url) if is_external(r.url) else None)
-    pg.set_default_timeout(30_000)
+    pg = watched_page(context)
     yield pg
-    if request.node.stash.get("failed", False):
-        ARTIFACTS.mkdir(exist_ok=True)
-        with contextlib.suppress(Exception):
-            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    keep_screenshot(pg, request, full_page=True)
     context.close()

@@ -18,24 +18,12 @@ from claims_atlas.core import briefing
 from claims_atlas.core import catalog as cat
 from claims_atlas.render import slides
 from tests.apptest_support import drawn_app
+from tests.conftest import DECK
 
 MAIN = str(REPO_ROOT / "claims_atlas" / "app" / "main.py")
 REAL_DECK = REPO_ROOT / "seeds" / "briefings" / "01-nov-dec-2025.yaml"
 CHAIN = ["us-28-point-plan", "european-counter-proposal-2025-11", "geneva-framework-2025-11",
          "us-package-2025-12", "twenty-point-framework-2025-12"]
-
-DECK = """\
-# A test deck: comments must survive a saved scene.
-id: deck-a
-title: Deck A
-author: tester
-date: 2025-11-22
-scenes:
-  - proposal: plan-a
-    regions: [UA-14]
-    caption: First scene.
-"""
-
 
 def problems(root) -> list[str]:
     return [str(p) for p in cat.check(root)]

@@ -13,7 +13,7 @@ import pytest
 from claims_atlas import REPO_ROOT
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import query
-from tests.browser_support import ARTIFACTS, is_external
+from tests.browser_support import keep_screenshot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -36,17 +36,12 @@ def open_at(chromium, request):
         ctx = chromium.new_context(viewport={"width": width, "height": height},
                                    is_mobile=phone, has_touch=phone)
         contexts.append(ctx)
-        page = ctx.new_page()
-        page.external = []
-        page.on("request", lambda r: page.external.append(r.url) if is_external(r.url) else None)
-        page.set_default_timeout(30_000)
-        return page
+        return watched_page(ctx)
 
     yield make
     for ctx in contexts:
-        if request.node.stash.get("failed", False) and ctx.pages:
-            ARTIFACTS.mkdir(exist_ok=True)
-            ctx.pages[0].screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+        if ctx.pages:
+            keep_screenshot(ctx.pages[0], request)
         ctx.close()
 
 

@@ -3,14 +3,13 @@ the timeline where the reader was, and a group name highlights every member on t
 
 from __future__ import annotations
 
-import contextlib
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import query
-from tests.browser_support import ARTIFACTS, is_external
+from tests.browser_support import keep_screenshot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,15 +22,9 @@ IN_VIEW = """el => { const r = el.getBoundingClientRect();
 def small_page(chromium, request):
     """1366x768, the laptop screen the issue names; external requests recorded."""
     context = chromium.new_context(viewport={"width": 1366, "height": 768})
-    pg = context.new_page()
-    pg.external = []
-    pg.on("request", lambda r: pg.external.append(r.url) if is_external(r.url) else None)
-    pg.set_default_timeout(30_000)
+    pg = watched_page(context)
     yield pg
-    if request.node.stash.get("failed", False):
-        ARTIFACTS.mkdir(exist_ok=True)
-        with contextlib.suppress(Exception):
-            pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
+    keep_screenshot(pg, request)
     context.close()
 
 

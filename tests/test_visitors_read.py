@@ -27,18 +27,7 @@ from claims_atlas.core import briefing
 from claims_atlas.core import catalog as cat
 from tests.apptest_support import drawn_app
 from tests.browser_support import free_port, wait_healthy
-
-DECK = """\
-# A test deck: comments must survive a saved scene.
-id: deck-a
-title: Deck A
-author: tester
-date: 2025-11-22
-scenes:
-  - proposal: plan-a
-    regions: [UA-14]
-    caption: First scene.
-"""
+from tests.conftest import DECK
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
