@@ -201,6 +201,27 @@ def test_timeline_filters_survive_a_visit_to_compare(open_at, app_url):
     assert params(page)["region"] == ["UA-09"]
 
 
+def test_compare_maps_never_rerun_the_page_unasked(open_at, app_url):
+    """A map that answers once drawn reruns the page the browser last knew: Compare's two
+    maps did, and a reader's click on Map made while they drew was undone (1 run in 4).
+    Opening Compare sends one message (the page switch); the maps, drawn, send none."""
+    page = open_at(1600, 900)
+    page.goto(app_url)
+    map_frame(page)
+    settled(page)
+    sent: list[int] = []  # WebSocket messages from the browser, by length
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameSent", lambda e: sent.append(len(e["response"]["payloadData"])))
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Compare").click()
+    page.get_by_role("heading", name="Compare proposals").wait_for()
+    for i in range(2):
+        page.frame_locator(FRAME).nth(i).locator("path.region").nth(26).wait_for(
+            state="attached")
+    page.wait_for_function(IDLE)
+    assert len(sent) == 1, f"Compare sent {len(sent)} messages: {sent}"
+
+
 def test_back_and_forward_step_through_views(open_at, app_url):
     page = open_at(1600, 900)
     page.goto(app_url)

@@ -38,8 +38,6 @@ class Prepared:
     map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
-    bounds: dict
-    zoom: int | None
 
 
 def prepare(m: folium.Map) -> Prepared:
@@ -52,11 +50,8 @@ def prepare(m: folium.Map) -> Prepared:
     for elem in _walk(m):
         css.extend(href for _, href in getattr(elem, "default_css", []))
         js.extend(src for _, src in getattr(elem, "default_js", []))
-    (south, west), (north, east) = m.get_bounds()
-    bounds = {"_southWest": {"lat": south, "lng": west},
-              "_northEast": {"lat": north, "lng": east}}
     return Prepared(script, header, html, sf.get_full_id(m), tuple(dict.fromkeys(css)),
-                    tuple(dict.fromkeys(js)), bounds, m.options.get("zoom"))
+                    tuple(dict.fromkeys(js)))
 
 
 def _zoomable(header: str) -> str:
@@ -72,8 +67,15 @@ def _walk(element):
 
 
 # The component's first value differs from its default only if the default holds something
-# the frontend never sends: this key. So every map answers (and reruns the page) once drawn.
+# the frontend never sends: this key. So a map asked to (`answer_once_drawn`) answers, and
+# reruns the page, once drawn.
 NOT_DRAWN = "claims_not_drawn_yet"
+
+# What the frontend sends before any click, in its key order (it compares JSON strings): a
+# map whose default is exactly this never answers unasked. An unasked answer is a rerun of
+# the page the browser last knew, and it overrode a reader's click on another page made while
+# the map was still drawing (Compare -> Map stayed on Compare, 1 run in 4).
+FRONTEND_FIRST_VALUE = {"last_object_clicked_count": 0, "last_active_drawing": None}
 
 
 def answered(key: str) -> bool:
@@ -88,7 +90,7 @@ def answered_key(key: str) -> str:
 
 def show(prepared: Prepared, state: dict, key: str, height: int,
          returned_objects: Sequence[str] = (), on_change: Callable | None = None,
-         overlay: dict | None = None, nearby: Sequence[dict] = ()):
+         overlay: dict | None = None, nearby: Sequence[dict] = (), answer_once_drawn=False):
     """Draw the map (once) and show `state` (map.map_state) and `overlay` (the control
     snapshot, map.overlay_payload, or None) in it; returns what the map sends back. The
     component's arguments depend only on the base map, so a rerun with another state or
@@ -96,7 +98,11 @@ def show(prepared: Prepared, state: dict, key: str, height: int,
     (render.map.page_script, overlay_store_script, overlay_show_script), each in an element
     of its own so a proposal switch does not resend the overlay nor a snapshot switch the
     selection. `nearby` overlays (the dates next to this one) are stored in the page too, so
-    a date step draws at once (render/js/dates.js); each is sent once per session."""
+    a date step draws at once (render/js/dates.js); each is sent once per session.
+
+    `answer_once_drawn`: the map reruns the page once it has drawn (`answered` turns True);
+    otherwise it speaks only when clicked. `returned_objects` is a subset of
+    FRONTEND_FIRST_VALUE's keys; ValueError otherwise."""
     hash_key = sf.generate_js_hash(prepared.script, key, False)
 
     def changed() -> None:
@@ -105,16 +111,19 @@ def show(prepared: Prepared, state: dict, key: str, height: int,
         if on_change is not None:
             on_change()
 
-    defaults = {"last_active_drawing": None, "last_object_clicked_count": None,
-                "bounds": prepared.bounds, "zoom": prepared.zoom}
+    unknown = set(returned_objects) - set(FRONTEND_FIRST_VALUE)
+    if unknown:
+        raise ValueError(f"map {key!r}: cannot return {sorted(unknown)}")
+    default = {k: v for k, v in FRONTEND_FIRST_VALUE.items() if k in returned_objects}
+    if answer_once_drawn:
+        default[NOT_DRAWN] = True
     with st.container(key=rmap.BOX_PREFIX + key):
         st.html(rmap.page_library(), unsafe_allow_javascript=True)
         value = sf._component_func(
             script=prepared.script, header=prepared.header, html=prepared.html,
             id=prepared.map_id, key=hash_key, height=height, width=None,
             returned_objects=list(returned_objects),
-            default={**{k: v for k, v in defaults.items() if k in returned_objects},
-                     NOT_DRAWN: True},
+            default=default,
             zoom=None, center=None, feature_group="", return_on_hover=False,
             layer_control=None, pixelated=False, css_links=list(prepared.css_links),
             js_links=list(prepared.js_links), on_change=changed, wrap_longitude=False)

@@ -252,7 +252,7 @@ with left:
                  overlay=cache.overlay_payload(snapshots[snapshot] if snapshot else None),
                  nearby=[cache.overlay_payload(i) for i in datebar.neighbours(snapshots)],
                  returned_objects=["last_active_drawing", "last_object_clicked_count"],
-                 on_change=_region_from_map)
+                 on_change=_region_from_map, answer_once_drawn=True)
     st.html(h.legend_html(query.legend(catalog, [proposal_id]), "What the colours mean", 2))
     with date_slot:
         datebar.show(snapshots)
