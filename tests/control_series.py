@@ -18,15 +18,25 @@ def east_of(lon: float) -> dict:
         [lon, 46.5], [41.0, 46.5], [41.0, 50.5], [lon, 50.5], [lon, 46.5]]]}
 
 
-def import_series(folder: Path, dates_and_lons) -> list[str]:
-    """Import one snapshot per (YYYY-MM-DD, west edge) into $CLAIMS_ATLAS_CACHE; returns
-    their keys (`test-source/<date>`)."""
+def jagged_east_of(lon: float, teeth: int = 650, depth: float = 0.03) -> dict:
+    """east_of(lon) with a west edge of `teeth` saw teeth `depth` degrees deep: a line about
+    as long in vertices as a real day's after display simplification (DeepStateMap,
+    2026-08-22: a 9.6 KB overlay), so byte budgets are tried at a real size."""
+    step = 4.0 / (2 * teeth)
+    edge = [[round(lon + (depth if i % 2 else 0.0), 4), round(50.5 - i * step, 4)]
+            for i in range(2 * teeth + 1)]
+    return {"type": "Polygon", "coordinates": [[*edge, [41.0, 46.5], [41.0, 50.5], edge[0]]]}
+
+
+def import_series(folder: Path, dates_and_lons, shape=east_of) -> list[str]:
+    """Import one snapshot per (YYYY-MM-DD, west edge) into $CLAIMS_ATLAS_CACHE, each
+    `shape(lon)`; returns their keys (`test-source/<date>`)."""
     from claims_atlas.core import control
 
     keys = []
     for day, lon in dates_and_lons:
         src = Path(folder) / f"east-{day}.geojson"
-        src.write_text(json.dumps(east_of(lon)))
+        src.write_text(json.dumps(shape(lon)))
         control.import_file(src, source=SOURCE, date=day)
         keys.append(f"{SLUG}/{day}")
     return keys

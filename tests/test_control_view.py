@@ -58,7 +58,13 @@ def test_app_shows_the_snapshot_and_the_table(snapshot):
     at.query_params["control"] = KEY
     at.run()
     assert not at.exception
-    assert at.selectbox(key="control").value == KEY
+    picker = at.selectbox(key="control_source")  # the source; the date control picks the day
+    assert picker.value == KEY.split("/")[0] and picker.options[0] == "— none —"
+    assert at.query_params["control"] == KEY
+    picker.set_value(None).run()
+    assert "control" not in at.query_params and not at.dataframe
+    at.selectbox(key="control_source").set_value(KEY.split("/")[0]).run()
+    assert at.query_params["control"] == KEY  # its latest snapshot (the page has no date)
     text = html.unescape("\n".join(str(e.proto.body) for e in at.get("html")))
     assert "Control: test squares (synthetic), snapshot of 2025-11-20" in text
     table = at.dataframe[0].value

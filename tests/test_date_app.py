@@ -4,6 +4,7 @@ proposals not yet made are marked."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -44,9 +45,9 @@ def test_a_date_uses_the_nearest_earlier_snapshot_and_names_it(series):
     text = page_text(at)
     assert ("Line of contact on 25 Nov 2025: the nearest earlier snapshot, 20 Nov 2025, "
             "is shown") in text
-    assert at.select_slider(key="date_slider").value == "2025-11-20"
-    assert at.select_slider(key="date_slider").options == ["2025-11-10", "2025-11-20",
-                                                           "2025-11-30"]
+    slider = at.slider(key="date_slider")  # the page's date, over the series' days
+    assert slider.value == dt.date(2025, 11, 25)
+    assert "(3 snapshots, 2025-11-10 to 2025-11-30)" in slider.label
 
 
 def test_steps_move_the_date_and_the_snapshot_together(series):
@@ -58,9 +59,17 @@ def test_steps_move_the_date_and_the_snapshot_together(series):
     at.button(key="date_prev").click().run()
     at.button(key="date_prev").click().run()
     assert at.query_params["date"] == "2025-11-10" and at.button(key="date_prev").disabled
-    at.select_slider(key="date_slider").set_value("2025-11-30").run()
+    at.slider(key="date_slider").set_value(dt.date(2025, 11, 30)).run()
     assert at.query_params["control"] == "test-source/2025-11-30"
     assert '"key":"test-source/2025-11-30"' in page_text(at)  # the overlay beside the map
+    # a day with no snapshot of its own: the page takes the day, the map its nearest
+    # earlier snapshot, and the caption says so
+    at.slider(key="date_slider").set_value(dt.date(2025, 11, 15)).run()
+    assert at.query_params["date"] == "2025-11-15"
+    assert at.query_params["control"] == "test-source/2025-11-10"
+    assert "the nearest earlier snapshot, 10 Nov 2025, is shown" in page_text(at)
+    at.button(key="date_next").click().run()  # steps go snapshot to snapshot
+    assert at.query_params["date"] == "2025-11-20"
 
 
 def test_a_proposal_after_the_date_is_not_yet_proposed(series):

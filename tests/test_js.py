@@ -69,10 +69,15 @@ def test_overlay_lines_decode_in_the_browser_as_encoded():
     from claims_atlas.render import map as rmap
 
     coords = [(37.6, 46.5), (41.0, 46.5), (41.00004, 50.49996), (22.15, 44.3), (37.6, 46.5)]
-    encoded = rmap.encode_line(coords)
-    assert set(encoded) <= {chr(c) for c in range(63, 127)}
+    # deltas whose chunks are "\\" (29), "{" (60) and "}" (62) in Google's alphabet
+    coords += [(37.6, 46.5 - 15e-4), (37.6 + 30e-4, 46.5), (37.6 + 31e-4, 46.5 - 29e-4)]
+    encoded = rmap.encode_line(coords, 4)
+    assert set(encoded) <= {chr(c) for c in range(63, 127)} - set("\\{}") | set("()*")
+    assert set("()*") <= set(encoded)  # the three stand-ins occur and travel as they are
+    assert js.js_json(encoded) == f'"{encoded}"'
     decoded = _node_eval(("atlas.js",), f"claimsAtlas.decodeLine({js.js_json(encoded)}, 4)")
-    assert decoded == [[46.5, 37.6], [46.5, 41.0], [50.5, 41.0], [44.3, 22.15], [46.5, 37.6]]
+    assert decoded == [[46.5, 37.6], [46.5, 41.0], [50.5, 41.0], [44.3, 22.15], [46.5, 37.6],
+                       [46.4985, 37.6], [46.5, 37.603], [46.4971, 37.6031]]
 
 
 def _inline(html: str) -> str:

@@ -1,12 +1,13 @@
-"""The map page's date control: a slider over the snapshot dates of the line of contact's
-source, step buttons and play.
+"""The map page's date control: a slider over the days of the line of contact's source,
+step buttons and play.
 
 A step changes the page's date (state.DATE, `date=` in the URL) and the snapshot shown
-(state.CONTROL, the nearest on or before the date); the rerun sends only the new overlay
-beside the living map (render.map.overlay_show_script), so the map's frame stays. The
-overlays of the neighbouring dates are stored in the page beforehand (`neighbours`), so
-"Earlier", "Later" and the slider draw them at once (render/js/dates.js) before the rerun
-confirms. Play steps once every PLAY_SECONDS through a fragment that reruns the page.
+(state.CONTROL, the nearest on or before the date; the sidebar picks only the source); the
+rerun sends only the new overlay beside the living map (render.map.overlay_show_script), so
+the map's frame stays. The overlays of the neighbouring dates are stored in the page
+beforehand (`neighbours`), so "Earlier", "Later" and the slider draw them at once
+(render/js/dates.js) before the rerun confirms. Play steps once every PLAY_SECONDS through a
+fragment that reruns the page.
 """
 
 from __future__ import annotations
@@ -80,12 +81,38 @@ def neighbours(snapshots: dict) -> list:
     return [series[at]] if 0 <= at < len(series) else []
 
 
-def from_picker(snapshots: dict) -> None:
-    """The sidebar's snapshot picker moved: the page's date follows the snapshot's."""
+def sources(snapshots: dict) -> dict[str, str]:
+    """Slug -> "<source> (<n> dates)" of each source with cached snapshots, by name."""
+    out: dict[str, list] = {}
+    for info in snapshots.values():
+        out.setdefault(info.slug, []).append(info)
+    return {slug: f"{infos[0].source} ({len(infos)} dates)" if len(infos) > 1
+            else f"{infos[0].source} ({infos[0].date.isoformat()})"
+            for slug, infos in sorted(out.items())}
+
+
+def sync_source(snapshots: dict) -> None:
+    """Before the sidebar's picker is drawn: it names the source of the snapshot shown
+    (written only when it differs, so an unchanged picker is not sent again)."""
     key = st.session_state.get(state.CONTROL)
-    st.session_state[state.DATE] = snapshots[key].date.isoformat() if key else None
+    slug = snapshots[key].slug if key in snapshots else None
+    if st.session_state.get(state.CONTROL_SOURCE, ...) != slug:
+        st.session_state[state.CONTROL_SOURCE] = slug
+
+
+def source_picked(snapshots: dict) -> None:
+    """The sidebar's picker chose a source (or none): show its snapshot nearest on or before
+    the page's date, or its latest when the page has no date (or none that early)."""
+    slug = st.session_state.get(state.CONTROL_SOURCE)
     st.session_state[state.DATE_PLAYING] = False
     st.session_state[state.DATE_DIRECTION] = 0
+    if slug is None:
+        st.session_state[state.CONTROL] = None
+        return
+    series = sorted((i for i in snapshots.values() if i.slug == slug), key=lambda i: i.date)
+    here = as_of()
+    earlier = [i for i in series if here is None or i.date <= here]
+    st.session_state[state.CONTROL] = control_view.snapshot_key((earlier or series)[-1])
 
 
 def _go(info) -> None:
@@ -107,10 +134,15 @@ def _step(series: list, delta: int) -> bool:
 
 
 def _slid(series: list) -> None:
+    """The slider names the page's date; the snapshot nearest on or before it is shown."""
     chosen = st.session_state.get(state.DATE_SLIDER)
-    match = [i for i in series if i.date.isoformat() == chosen]
-    if match:
-        _go(match[0])
+    earlier = [i for i in series if i.date <= chosen] if chosen else []
+    if not earlier:
+        return
+    here = st.session_state.get(state.DATE)
+    st.session_state[state.DATE_DIRECTION] = -1 if here and chosen.isoformat() < here else 1
+    st.session_state[state.CONTROL] = control_view.snapshot_key(earlier[-1])
+    st.session_state[state.DATE] = chosen.isoformat()
 
 
 def _toggle_play(series: list) -> None:
@@ -131,12 +163,19 @@ def show(snapshots: dict, map_key: str = "map") -> None:
     series = _series(snapshots, key)
     here = snapshots[key]
     at = series.index(here)
-    st.session_state[state.DATE_SLIDER] = here.date.isoformat()
+    day = min(max(as_of() or here.date, series[0].date), series[-1].date)
+    if st.session_state.get(state.DATE_SLIDER) != day:  # unchanged: the slider is not resent
+        st.session_state[state.DATE_SLIDER] = day
     playing = bool(st.session_state.get(state.DATE_PLAYING))
     with st.container(key="datebar"):
-        st.select_slider(f"Date of the line of contact ({len(series)} snapshots)",
-                         options=[i.date.isoformat() for i in series], key=state.DATE_SLIDER,
-                         on_change=_slid, args=(series,), disabled=len(series) < 2)
+        # A slider over days, not a list of the dates: 769 snapshots as options were 9.5 KB
+        # sent again on every step. A day with no snapshot shows the nearest earlier one.
+        st.slider(f"Date of the line of contact ({len(series)} snapshots, "
+                  f"{series[0].date.isoformat()} to {series[-1].date.isoformat()})",
+                  min_value=series[0].date, max_value=max(series[-1].date,
+                                                          series[0].date + dt.timedelta(1)),
+                  step=dt.timedelta(days=1), format="YYYY-MM-DD", key=state.DATE_SLIDER,
+                  on_change=_slid, args=(series,), disabled=len(series) < 2)
         with st.container(horizontal=True, vertical_alignment="center"):
             st.button("◀ Earlier", key=state.DATE_PREV, on_click=_step, args=(series, -1),
                       disabled=at == 0)

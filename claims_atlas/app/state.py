@@ -36,6 +36,9 @@ CHANGES_ONLY = "changes"
 DATE = "date"  # YYYY-MM-DD: the map page's date (line of contact, timeline, proposals)
 # The date control's widgets (app/datebar.py): slider, step buttons, play, and play's clock.
 DATE_SLIDER, DATE_PREV, DATE_NEXT, DATE_PLAY = "date_slider", "date_prev", "date_next", "date_play"
+# The sidebar's line-of-contact picker: a source's slug or None. The snapshot shown is CONTROL,
+# which the date control moves; a picker of 769 dated snapshots cost 52 KB per step.
+CONTROL_SOURCE = "control_source"
 DATE_PLAYING, DATE_TICK = "_claims_date_playing", "_claims_date_tick"
 DATE_DIRECTION = "_claims_date_direction"  # +1 / -1: the last step's way; 0: none (picker)
 FROM, BACK, STATEMENT = "from", "back", "statement"  # a passage's way back

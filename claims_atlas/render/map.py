@@ -195,19 +195,26 @@ def place_payload(catalog: Catalog) -> list[dict]:
                      f"{p.source}"} for p in catalog.places]
 
 
-OVERLAY_DIGITS = 4  # decimals of a degree kept for the browser: ~10 m, far below the
-# display simplification (core.control_view.DISPLAY_TOLERANCE, ~300-400 m)
+OVERLAY_DIGITS = 3  # decimals of a degree kept for the browser: a vertex moves <= ~55 m, well
+# under the display simplification (core.control_view.DISPLAY_TOLERANCE, ~300-400 m) and half
+# a pixel at the map's closest zoom (10); a real day travels as 7.9 KB instead of 10.1 KB.
 
 
 def overlay_payload(overlay, digits: int = OVERLAY_DIGITS) -> dict | None:
     """A control overlay (core.control_view.Overlay) as the JSON `setOverlay` takes, or None:
-    {"key", "credit", "digits", "parts": [{"id", "part", "rings": [[ring, ...], ...]}],
-    "line": [line, ...]}, each ring or line a string in the encoded-polyline format
-    (encode_line: lat/lon deltas, `digits` decimals). A real DeepStateMap day is ~21 KB so,
-    ~87 KB as GeoJSON."""
+    {"key", "credit", "digits", "parts": [{"id", "part", "rings": [[ring, ...], ...]} or
+    {"id", "part", "rest": true}], "line": [line, ...]}, each ring or line a string in the
+    encoded-polyline format (encode_line: lat/lon deltas, `digits` decimals).
+
+    A Ukrainian-held part travels as `"rest": true`, no rings: it is the unit less its
+    Russian-held part, which the browser draws from the unit's own outline with the
+    Russian-held rings as holes (js/atlas.js partLayer). That halves a real DeepStateMap day
+    (17.3 KB -> 9.6 KB; ~87 KB as GeoJSON) and leaves no gap between the two parts."""
     if overlay is None:
         return None
-    parts = [{"id": f["properties"]["id"], "part": f["properties"]["part"],
+    parts = [{"id": f["properties"]["id"], "part": f["properties"]["part"], "rest": True}
+             if f["properties"]["part"] == "ukrainian_held" else
+             {"id": f["properties"]["id"], "part": f["properties"]["part"],
               "rings": [[encode_line(r, digits) for r in poly]
                         for poly in _polygons(f["geometry"])]}
              for f in overlay.parts["features"]]
@@ -241,6 +248,13 @@ def _lines(geometry: dict) -> list:
     return []
 
 
+# Three characters of the polyline alphabet travel as others: js_json writes a brace inside a
+# string as \u007b (branca re-parses map scripts as Jinja) and a backslash as "\\", which
+# doubled a real day's overlay as sent (9.6 KB -> 18 KB). Outside the alphabet (63-126) and
+# plain in JSON and HTML: "(", ")", "*". js/atlas.js decodeLine maps them back.
+_WIRE = str.maketrans({"\\": "(", "{": ")", "}": "*"})
+
+
 def _encode_int(value: int) -> str:
     value = ~(value << 1) if value < 0 else value << 1
     out = []
@@ -252,15 +266,16 @@ def _encode_int(value: int) -> str:
 
 
 def encode_line(coords, digits: int = OVERLAY_DIGITS) -> str:
-    """[(lon, lat), ...] in the encoded-polyline format (Google's algorithm, as Leaflet
-    plugins read it): for each point the change in lat then lon, times 10**digits, as
-    5-bit chunks in ASCII 63-126. Decoded by js/atlas.js `decodeLine`."""
+    """[(lon, lat), ...] in the encoded-polyline format (Google's algorithm): for each point
+    the change in lat then lon, times 10**digits, as 5-bit chunks in ASCII 63-126, except
+    that "\\", "{" and "}" are written "(", ")" and "*" (_WIRE: JSON escapes them, and
+    the overlay would travel twice as large). Decoded by js/atlas.js `decodeLine`."""
     scale, out, last_lat, last_lon = 10 ** digits, [], 0, 0
     for lon, lat, *_ in coords:
         ilat, ilon = round(lat * scale), round(lon * scale)
         out.append(_encode_int(ilat - last_lat) + _encode_int(ilon - last_lon))
         last_lat, last_lon = ilat, ilon
-    return "".join(out)
+    return "".join(out).translate(_WIRE)
 
 
 def base_map(catalog: Catalog, height: int = 620, prefix: str = LEAFLET_PREFIX,

@@ -166,10 +166,14 @@ if full:
         highlight = _search_result()
         st.selectbox("Region detail", [None, *sorted(r.id for r in catalog.regions)],
                      key=state.REGION, format_func=_region_label)
-        st.selectbox("Line of contact", [None, *snapshots], key=state.CONTROL,
-                     format_func=lambda k: "— none —" if k is None else snapshots[k].credit,
-                     help="Control snapshots you imported or fetched (`claims-atlas control`). "
-                          "None is bundled.")
+        datebar.sync_source(snapshots)
+        named = datebar.sources(snapshots)
+        st.selectbox("Line of contact", [None, *named], key=state.CONTROL_SOURCE,
+                     format_func=lambda slug: "— none —" if slug is None else named[slug],
+                     on_change=datebar.source_picked, args=(snapshots,),
+                     help="Control snapshots you imported or fetched (`claims-atlas control`), "
+                          "by source; the date control under the map picks the day. None is "
+                          "bundled.")
         present.sidebar_link(catalog)
         save_view.sidebar_form(catalog, st.session_state[state.PROPOSAL],
                                st.session_state[state.REGION])

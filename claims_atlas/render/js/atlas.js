@@ -10,9 +10,11 @@
  *                                          highlight, selected}  (render.map.map_state)
  *   claimsAtlas.applyId(id)        the preloaded state of proposal `id`, keeping the
  *                                  highlight and the selection; false if unknown
- *   claimsAtlas.setOverlay(o)      o: {key, credit, digits, parts: [{id, part, rings}],
+ *   claimsAtlas.setOverlay(o)      o: {key, credit, digits, parts: [{id, part, rings} or
+ *                                  {id, part, rest: true} (the unit less its other parts)],
  *                                  line: [encoded]} (render.map.overlay_payload) or null
- *   claimsAtlas.decodeLine(s, d)   an encoded polyline -> [[lat, lon], ...]
+ *   claimsAtlas.decodeLine(s, d)   an encoded polyline (render.map.encode_line) ->
+ *                                  [[lat, lon], ...]
  *   claimsAtlas.timing             {apply: ms, overlay: ms} of the last calls, and
  *                                  overlays: ms of each setOverlay that drew (last 1000)
  */
@@ -37,12 +39,16 @@
 
   // The encoded-polyline format (render.map.encode_line): per point the change in lat then
   // lon, times 10^digits, in 5-bit chunks offset by 63.
+  // "(", ")", "*" stand for "\\", "{", "}" (render.map._WIRE: JSON would escape those).
+  var WIRE = {40: 92, 41: 123, 42: 125};
+
   A.decodeLine = function (str, digits) {
     var scale = Math.pow(10, digits), out = [], i = 0, lat = 0, lon = 0;
     function next() {
-      var result = 0, shift = 0, b;
+      var result = 0, shift = 0, b, c;
       do {
-        b = str.charCodeAt(i++) - 63;
+        c = str.charCodeAt(i++);
+        b = (WIRE[c] || c) - 63;
         result |= (b & 0x1f) << shift;
         shift += 5;
       } while (b >= 0x20);
@@ -232,13 +238,31 @@
       return name;
     }
 
+    // Every ring of a layer's (multi)polygon, outer rings and holes alike.
+    function ringsOf(latlngs) {
+      return L.LineUtil.isFlat(latlngs) ? [latlngs]
+        : latlngs.reduce(function (all, x) { return all.concat(ringsOf(x)); }, []);
+    }
+
+    // A part with rings draws them; a "rest" part (the unit less its other parts) draws the
+    // unit's outline with the other parts' rings as holes (SVG's even-odd fill).
     function partLayer(p, digits) {
-      var rings = p.rings.map(function (poly) {
-        return poly.map(function (r) { return A.decodeLine(r, digits); });
-      });
+      var rings;
+      if (p.rest) {
+        var unit = regionLayers()[p.id];
+        if (!unit) { return null; }
+        rings = ringsOf(unit.getLatLngs());
+        Object.keys(parts[p.id] || {}).forEach(function (other) {
+          rings = rings.concat(ringsOf(parts[p.id][other].getLatLngs()));
+        });
+      } else {
+        rings = p.rings.map(function (poly) {
+          return poly.map(function (r) { return A.decodeLine(r, digits); });
+        });
+      }
       var layer = L.polygon(rings, {className: "part part-" + p.id + " part-" + p.part,
         color: "#ffffff", weight: 0, fillColor: "#f4f4f4", fillOpacity: 0, interactive: false,
-        pane: pane("claimsParts", 390)});
+        fillRule: "evenodd", pane: pane("claimsParts", 390)});
       (parts[p.id] = parts[p.id] || {})[p.part] = layer;
       return layer;
     }
@@ -309,9 +333,13 @@
       overlay = next || null;
       if (credits && overlay && overlay.attribution) { credits.addAttribution(overlay.attribution); }
       if (overlay) {
-        overlay.parts.forEach(function (p) {
-          overlayLayers.push(partLayer(p, overlay.digits));
-        });
+        // Parts with rings first: a "rest" part is cut from them.
+        overlay.parts.filter(function (p) { return !p.rest; })
+          .concat(overlay.parts.filter(function (p) { return p.rest; }))
+          .forEach(function (p) {
+            var layer = partLayer(p, overlay.digits);
+            if (layer) { overlayLayers.push(layer); }
+          });
         if (overlay.line.length) { overlayLayers.push(lineLayer(overlay.line, overlay.digits)); }
         overlayLayers.forEach(function (l) { l.addTo(map); });
         el.setAttribute("data-overlay", overlay.key);
