@@ -68,6 +68,18 @@ def test_unknown_url_values_fall_back_with_a_notice(params, notice):
 def test_region_alias_in_url_is_understood():
     at = app({"region": "Zaporozhye"})
     assert 'data-region="UA-23"' in html_text(at)
+    assert "in the link names" not in html_text(at)  # one unit: no notice
+
+
+@pytest.mark.parametrize("name, shown, notice", [
+    ("Kyiv", "UA-30", "'Kyiv' in the link names Kyiv and Kyiv Oblast: showing Kyiv"),
+    ("Донбас", "UA-14", "'Донбас' in the link names Donetsk and Luhansk: showing Donetsk"),
+])
+def test_a_link_naming_several_regions_says_which_it_shows(name, shown, notice):
+    at = app({"region": name})
+    assert not at.exception
+    assert f'data-region="{shown}"' in html_text(at)
+    assert notice in html_text(at)
 
 
 def test_region_search_in_any_language():
@@ -147,6 +159,17 @@ def test_compare_page():
     assert not at.exception
     text = html_text(at)
     assert 'data-testid="compare"' in text and "changed" in text
+
+
+def test_compare_with_itself_says_nothing_changes():
+    at = drawn_app()
+    at.query_params["compare"] = "us-28-point-plan"
+    at.query_params["proposal"] = "us-28-point-plan"
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert "Both sides show US 28-point plan: nothing changes." in html_text(at)
+    at.selectbox(key="cmp_b").set_value("geneva-framework-2025-11").run()
+    assert "Both sides show" not in html_text(at)
 
 
 def test_sources_page_highlights_the_passage():

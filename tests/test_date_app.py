@@ -102,6 +102,6 @@ def test_a_date_before_every_snapshot_or_malformed_says_so(series):
     at = run({"date": "2025-01-01"})
     assert not at.exception
     assert "control" not in at.query_params
-    assert "No line of contact of test-source on or before 2025-01-01" in page_text(at)
+    assert "No line of contact of Test Source on or before 2025-01-01" in page_text(at)
     at = run({"date": "yesterday"})
     assert not at.exception and "Date 'yesterday' in the link is not YYYY-MM-DD" in page_text(at)

@@ -230,6 +230,13 @@ def test_people_convert_cli_is_idempotent(tmp_path):
            "(2020-02-11 to 2025-11-28)" in listed.stdout
 
 
+def test_people_convert_of_a_missing_file_says_only_that(tmp_path):
+    missing = tmp_path / "gone.yaml"
+    result = run("people", "convert", str(missing))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{missing}:0: cannot read: No such file or directory"]
+
+
 def test_cyrillic_speech_a_former_official_and_one_diplomat(tmp_path):
     doc = tmp_path / "doc.txt"
     doc.write_text(

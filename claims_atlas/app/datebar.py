@@ -60,8 +60,9 @@ def reconcile(view: state.View, snapshots: dict) -> None:
     if slug is None:
         return
     info = timeline.nearest_snapshot(slug, view.date)
-    if info is None:
-        view.notices.append(f"No line of contact of {slug} on or before {view.date} is "
+    if info is None:  # readers see the source's name, not its slug
+        name = next(i.source for i in snapshots.values() if i.slug == slug)
+        view.notices.append(f"No line of contact of {name} on or before {view.date} is "
                             f"cached: showing none.")
         st.session_state[state.CONTROL] = None
     else:

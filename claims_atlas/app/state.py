@@ -139,7 +139,12 @@ def read_view(catalog: Catalog) -> View:
     if region is not None:
         found = _region(catalog, region)
         if found:
-            view.region = found
+            view.region = found[0]
+            if len(found) > 1:  # a name of several units (Kyiv, Donbas): say which is shown
+                names = [catalog.region(r).name_en for r in found]
+                notices.append(f"{shown(region)} in the link names {', '.join(names[:-1])} "
+                               f"and {names[-1]}: showing {names[0]} (find the others by "
+                               f"name in the sidebar).")
         else:
             notices.append(f"Unknown region {shown(region)} in the link: no region selected.")
     compare = _param(COMPARE)
@@ -176,9 +181,10 @@ def read_view(catalog: Catalog) -> View:
     return view
 
 
-def _region(catalog: Catalog, text: str) -> str | None:
-    return text if catalog.region(text) else next(
-        iter(query.find_regions(catalog, text[:MAX_PARAM])), None)
+def _region(catalog: Catalog, text: str) -> list[str]:
+    """The region ids a link's `region=` names: an id, or a name (query.match_name) that may
+    name several units (the first is shown); [] for none."""
+    return [text] if catalog.region(text) else query.find_regions(catalog, text[:MAX_PARAM])
 
 
 def _date(name: str, notices: list[str]) -> dt.date | None:

@@ -43,6 +43,7 @@ class Converted:
     text: str
     changed: list[str] = field(default_factory=list)  # statement ids rewritten
     problems: list[m.Problem] = field(default_factory=list)
+    read: bool = True  # False: the file could not be read (its problem says why)
 
 
 def classify(text: str, register: Register, outlet: str = ""
@@ -198,8 +199,9 @@ def convert_files(paths: list[Path], seeds: Path | None = None, write: bool = Tr
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            results.append(Converted(shown, "", problems=[m.Problem(shown, 0, f"cannot read: "
-                                                                               f"{exc}")]))
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            results.append(Converted(shown, "", read=False,
+                                     problems=[m.Problem(shown, 0, f"cannot read: {why}")]))
             continue
         result = convert_text(text, shown, register, outlets)
         if write and result.changed and result.text != text:
@@ -229,8 +231,9 @@ def report(results: list[Converted], fatal: list[m.Problem], check: bool, echo) 
     bad = bool(fatal)
     for r in results:
         verb = "would convert" if check else "converted"
-        echo(f"{r.path}: {verb} {len(r.changed)} statement(s)"
-             + (f": {', '.join(r.changed)}" if r.changed else ""))
+        if r.read:  # an unreadable file converted nothing: its problem alone says so
+            echo(f"{r.path}: {verb} {len(r.changed)} statement(s)"
+                 + (f": {', '.join(r.changed)}" if r.changed else ""))
         for p in r.problems:
             echo(str(p))
         bad = bad or bool(r.problems) or (check and bool(r.changed))

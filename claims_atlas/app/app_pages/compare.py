@@ -44,6 +44,9 @@ state.write_url(proposal=a, compare=b, control=snapshot,
                 **{state.CHANGES_ONLY: "only" if only else None})
 with notices.container():
     ui.notices(state.link_notices(view.notices))
+if a == b:  # not a link's fault, so not a link notice: said on every run it holds
+    ui.notices([f"Both sides show {title(a)}: nothing changes. Pick another proposal as "
+                f"First or Second."])
 
 chain = query.versions_chain(catalog, a)
 if len(chain) > 1:
