@@ -222,6 +222,35 @@ def test_compare_maps_never_rerun_the_page_unasked(open_at, app_url):
     assert len(sent) == 1, f"Compare sent {len(sent)} messages: {sent}"
 
 
+def test_a_typed_date_range_applies_on_enter(open_at, app_url):
+    """The timeline's dates: typed and confirmed with Enter (ui.ENTER_SCRIPT), they filter
+    the timeline and enter the link, with no click elsewhere (Streamlit 1.67 applied them
+    only when the calendar closed); the region open beside the map stays open."""
+    import datetime as dt
+
+    catalog = cat.load_catalog(cat.seeds_dir())
+    start, end = dt.date(2025, 12, 1), dt.date(2025, 12, 31)
+    n = len(query.statements(catalog, query.StatementFilter(start=start, end=end)))
+    assert 0 < n < len(catalog.statements)
+    page = open_at(1600, 900)
+    page.goto(f"{app_url}/?region=UA-23")
+    map_frame(page)
+    settled(page)
+    page.get_by_text("Filter the timeline").click()
+    field = page.get_by_test_id("stDateInput")
+    # date segments (year / month / day spin buttons) that move on as they fill
+    field.get_by_role("spinbutton", name=re.compile("^year, .* start date")).click()
+    page.keyboard.type("20251201")
+    field.get_by_role("spinbutton", name=re.compile("^year, .* end date")).click()
+    page.keyboard.type("20251231")
+    page.keyboard.press("Enter")
+    page.get_by_text(f"{n} of {len(catalog.statements)} statements").wait_for()
+    page.wait_for_url(re.compile(r"tl_from=2025-12-01"))
+    assert params(page)["tl_to"] == ["2025-12-31"]
+    page.wait_for_function(IDLE)
+    assert params(page)["region"] == ["UA-23"] and page.locator(PANEL).is_visible()
+
+
 def test_back_and_forward_step_through_views(open_at, app_url):
     page = open_at(1600, 900)
     page.goto(app_url)

@@ -90,6 +90,7 @@ LAYOUT = f"""
 # Esc closes the region panel, from the page or from inside the map's frame.
 ESC_SCRIPT = """<script>(function(){
 function close(e){if(e.key!=="Escape"){return;}
+if(e.target&&e.target.closest&&e.target.closest('[data-testid="stDateInput"]')){return;}
 var b=document.querySelector('.st-key-""" + state.DETAIL_CLOSE + """ button');
 if(b){e.preventDefault();b.click();}}
 if(!window.__claimsEsc){window.__claimsEsc=true;document.addEventListener('keydown',close,true);}
@@ -101,10 +102,15 @@ catch(err){}});})();</script>"""
 FOCUSABLE_SCRIPT = """<script>document.querySelectorAll('.st-key-present_info')
 .forEach(function(e){e.tabIndex=0;e.setAttribute('aria-label','Scene notes');});</script>"""
 
-# Enter in a date field applies the typed date (Streamlit applies it on blur).
+# Enter in a date field applies the typed date. Streamlit (1.67, react-aria date segments)
+# applies it when the calendar closes, which Escape or a click elsewhere does, not Enter: so
+# Enter closes it as Escape would (an Escape of a date field is the field's, see ESC_SCRIPT).
 ENTER_SCRIPT = """<script>(function(){if(window.__claimsEnter){return;}window.__claimsEnter=true;
 document.addEventListener('keydown',function(e){var t=e.target;
-if(e.key==="Enter"&&t&&t.closest&&t.closest('[data-testid="stDateInput"]')){t.blur();}},true);
+if(e.key==="Enter"&&t&&t.closest&&t.closest('[data-testid="stDateInput"]')){
+e.preventDefault();e.stopPropagation();
+t.dispatchEvent(new KeyboardEvent('keydown',{key:'Escape',code:'Escape',keyCode:27,
+bubbles:true,cancelable:true}));}},true);
 })();</script>"""
 
 # The map's page script (render.map.page_script) sits in an element of its own: no gap for it.
