@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import shape
 
 from claims_atlas.core import catalog as cat
-from claims_atlas.core import control, control_view
+from claims_atlas.core import control, control_view, geo
 from tests.apptest_support import drawn_app
 
 # A made-up "occupied area": everything east of 37.6°E between 46.5°N and 50.5°N, which
@@ -38,6 +38,24 @@ def test_overlay_splits_donetsk_along_the_line(snapshot):
     assert parts[("UA-14", "ukrainian_held")].bounds[2] <= 37.61
     assert o.line["features"] and o.credit.endswith("snapshot of 2025-11-20")
 
+
+
+def test_overlay_parts_tile_the_unit_so_the_browser_cut_leaves_no_sliver(snapshot):
+    """The browser draws the Ukrainian-held part as the unit's outline with the Russian-held
+    rings as even-odd holes (js/atlas.js partLayer), so the Russian-held part keeps the
+    unit's own border and shares one front edge with the Ukrainian-held part. Simplified on
+    its own, its coast and border moved by up to ~400 m: hatched slivers of the wrong side at
+    zoom 10 (Kherson's left bank, Tendra spit, the Azov coast; 4-24 km² per unit on
+    DeepStateMap 2025-11-20)."""
+    o = control_view.overlay(snapshot)
+    parts = {(f["properties"]["id"], f["properties"]["part"]): shape(f["geometry"])
+             for f in o.parts["features"]}
+    unit = geo.regions_frame().loc["UA-14"].geometry
+    russian, ukrainian = parts[("UA-14", "russian_held")], parts[("UA-14", "ukrainian_held")]
+    assert russian.difference(unit).area < 1e-12  # deg²: nothing outside the unit
+    cut = unit.difference(russian)  # what the browser draws
+    assert cut.symmetric_difference(ukrainian).area < 1e-12
+    assert 0 < ukrainian.area < unit.area  # a real split: both parts there
 
 def test_moved_rows_for_the_28_point_plan(snapshot):
     rows = {r["region"]: r for r in control_view.moved_rows(

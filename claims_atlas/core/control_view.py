@@ -63,6 +63,21 @@ def _feature(geom, **props) -> dict:
     return {"type": "Feature", "properties": props, "geometry": mapping(geom)}
 
 
+def _display_parts(russian, ukrainian) -> tuple:
+    """(Russian-held, Ukrainian-held) simplified for display as one coverage: only their
+    shared front edge is simplified, alike in both; the unit's own border stays as it is.
+    The browser cuts the Ukrainian-held part as the unit less the Russian-held rings
+    (render.map.overlay_payload), so a Russian-held part simplified on its own left slivers
+    of the wrong side up to ~400 m wide along coasts and borders. A unit held by one side
+    only is simplified as before (it is not cut)."""
+    if russian.is_empty or ukrainian.is_empty:
+        return tuple(shapely.simplify(p, DISPLAY_TOLERANCE, preserve_topology=True)
+                     for p in (russian, ukrainian))
+    small = shapely.coverage_simplify([russian, ukrainian], DISPLAY_TOLERANCE,
+                                      simplify_boundary=False)
+    return small[0], small[1]
+
+
 def overlay(info: control.SnapshotInfo) -> Overlay:
     """Split parts of every unit the snapshot touches, and the line between the sides."""
     occupied = control.load_snapshot(info)
@@ -74,8 +89,7 @@ def overlay(info: control.SnapshotInfo) -> Overlay:
             continue
         russian, ukrainian = control.split_region(geom, occupied, land)
         russian_parts.append(russian)
-        for part, piece in (("russian_held", russian), ("ukrainian_held", ukrainian)):
-            small = shapely.simplify(piece, DISPLAY_TOLERANCE, preserve_topology=True)
+        for part, small in zip(HELD_PARTS, _display_parts(russian, ukrainian), strict=True):
             if not small.is_empty:
                 parts.append(_feature(small, id=rid, part=part))
     held = shapely.union_all(russian_parts) if russian_parts else shapely.Polygon()
