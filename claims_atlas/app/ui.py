@@ -19,6 +19,7 @@ DETAIL_PANEL = "detail_panel"  # the region panel's container: st-key-detail_pan
 NOT_YET_SLOT, DATE_SLOT = "not_yet_slot", "date_slot"  # empty most of the time: no gap
 CHANGES_ONLY = "compare_changes_only"  # the compare table's container when only changes show
 _MAP_BOX = f".st-key-{rmap.BOX_PREFIX}{state.MAP}"
+_DATE_WRAP = f'[data-testid="stLayoutWrapper"]:has(> .st-key-{DATE_SLOT})'
 
 # The map first: the page's own chrome shrinks, the map takes the screen's height, the
 # region panel sits beside it (a bottom sheet on a phone); text stays >= 16 px on phones and
@@ -73,6 +74,9 @@ LAYOUT = f"""
   [data-testid="record-reach"]{{white-space:normal!important;font-size:16px;
     line-height:1.2}}
   {_MAP_BOX} iframe{{height:64vh!important}}
+  /* the date control goes under the map: over it, it pushed the map under the sheet */
+  {_DATE_WRAP},{_DATE_WRAP} ~ *{{order:1}}
+  {_DATE_WRAP} ~ [data-testid="stLayoutWrapper"]:has(> {_MAP_BOX}){{order:0}}
   .st-key-{DETAIL_PANEL}{{position:fixed;top:auto;left:0;right:0;bottom:0;max-height:46vh;
     z-index:999990;border-radius:14px 14px 0 0;box-shadow:0 -6px 24px rgba(0,0,0,.35);
     overscroll-behavior:contain;padding:6px 12px}}
