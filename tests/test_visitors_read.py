@@ -60,6 +60,29 @@ def test_reader_builds_a_deck_in_the_session_and_writes_nothing(real_seeds, monk
     assert labels[-2:] == ["Deck (YAML)", "Handout (PDF)"]
 
 
+
+def test_a_saved_view_keeps_its_line_of_contact(real_seeds, tmp_path, monkeypatch):
+    """A view with a line of contact shown is saved with it: the scene names the snapshot's
+    source and date (`control: {date, source}`), so presenting the deck draws the line the
+    briefer saw. The form dropped it, and the scene showed no line."""
+    from tests.control_series import SOURCE, daily, import_series
+
+    monkeypatch.setenv(cat.SEEDS_ENV, str(real_seeds))
+    monkeypatch.delenv(briefing.EDITOR_ENV, raising=False)
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    import_series(tmp_path, [d for d in daily("2025-11-20", 3) if d[0] != "2025-11-21"])
+    at = drawn_app()
+    at.query_params["proposal"] = "us-28-point-plan"
+    at.query_params["date"] = "2025-11-21"  # a day without a snapshot: 2025-11-20's is shown
+    at.run()
+    at.text_area(key="save_view_caption").input("The line on 20 November.")
+    next(b for b in at.button if b.label == "Add scene").click().run()
+    assert not at.exception
+    scene = at.session_state["_claims_session_deck"]["scenes"][0]
+    assert scene["control"] == {"date": "2025-11-20", "source": SOURCE}
+    deck = briefing.session_deck("my-deck", "t", [scene])
+    assert deck.scenes[0].control == ("2025-11-20", SOURCE)
+
 def test_reader_limits_and_unknown_ids(real_seeds, monkeypatch):
     monkeypatch.setenv(cat.SEEDS_ENV, str(real_seeds))
     monkeypatch.delenv(briefing.EDITOR_ENV, raising=False)

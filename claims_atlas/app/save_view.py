@@ -24,12 +24,14 @@ SESSION_DECK = state.SESSION_DECK  # {"title": str, "scenes": [scene dicts]}
 SESSION_DECK_ID = "my-deck"
 
 
-def sidebar_form(catalog: Catalog, proposal_id: str, region_id: str | None) -> None:
-    """The form, in an expander; call it inside `with st.sidebar:`."""
+def sidebar_form(catalog: Catalog, proposal_id: str, region_id: str | None,
+                 control: dict | None = None) -> None:
+    """The form, in an expander; call it inside `with st.sidebar:`. `control`: the line of
+    contact shown, {"date": YYYY-MM-DD, "source": name} (the scene's `control`), or None."""
     if briefing.editor_mode():
-        _editor_form(catalog, proposal_id, region_id)
+        _editor_form(catalog, proposal_id, region_id, control)
     else:
-        _reader_form(catalog, proposal_id, region_id)
+        _reader_form(catalog, proposal_id, region_id, control)
 
 
 def _scene_fields(catalog: Catalog, region_id: str | None) -> tuple:
@@ -46,14 +48,19 @@ def _scene_fields(catalog: Catalog, region_id: str | None) -> tuple:
     return compare, highlight, caption
 
 
-def _scene(proposal_id: str, compare: str | None, highlight: list[str], caption: str) -> dict:
-    return {"proposal": proposal_id, "compare": compare if compare != proposal_id else None,
-            "regions": list(highlight), "caption": caption.strip()}
+def _scene(proposal_id: str, compare: str | None, highlight: list[str], caption: str,
+           control: dict | None = None) -> dict:
+    scene = {"proposal": proposal_id, "compare": compare if compare != proposal_id else None,
+             "regions": list(highlight), "caption": caption.strip()}
+    if control:  # the line of contact the view shows: presenting the scene draws it
+        scene["control"] = dict(control)
+    return scene
 
 
 # -- reader: the deck lives in the browser session --------------------------------------------
 
-def _reader_form(catalog: Catalog, proposal_id: str, region_id: str | None) -> None:
+def _reader_form(catalog: Catalog, proposal_id: str, region_id: str | None,
+                 control: dict | None) -> None:
     deck = st.session_state.setdefault(SESSION_DECK, {"title": "", "scenes": []})
     with st.expander("Add this view to a deck"):
         with st.form(FORM, border=False):
@@ -63,7 +70,7 @@ def _reader_form(catalog: Catalog, proposal_id: str, region_id: str | None) -> N
             added = st.form_submit_button("Add scene")
         if added:
             _add_to_session(catalog, deck, title.strip(),
-                            _scene(proposal_id, compare, highlight, caption))
+                            _scene(proposal_id, compare, highlight, caption, control))
         _session_downloads(catalog, deck)
 
 
@@ -106,7 +113,8 @@ def _session_pdf(catalog: Catalog, title: str, scenes: list[dict]) -> bytes:
 
 # -- editor: saves into the catalog's briefings/ ----------------------------------------------
 
-def _editor_form(catalog: Catalog, proposal_id: str, region_id: str | None) -> None:
+def _editor_form(catalog: Catalog, proposal_id: str, region_id: str | None,
+                 control: dict | None) -> None:
     decks = {b.id: b for b in catalog.briefings}
     with st.expander("Add this view to a deck"), st.form(FORM, border=False):
         deck = st.selectbox("Deck", [*decks, NEW], key=f"{FORM}_deck",
@@ -121,7 +129,7 @@ def _editor_form(catalog: Catalog, proposal_id: str, region_id: str | None) -> N
         saved = st.form_submit_button("Add scene")
     if saved:
         deck_id = new_id.strip() if deck == NEW else deck
-        _save(catalog, deck_id, _scene(proposal_id, compare, highlight, caption),
+        _save(catalog, deck_id, _scene(proposal_id, compare, highlight, caption, control),
               new_title.strip() or None)
 
 

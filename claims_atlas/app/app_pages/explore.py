@@ -175,8 +175,11 @@ if full:
                           "by source; the date control under the map picks the day. None is "
                           "bundled.")
         present.sidebar_link(catalog)
+        shown = snapshots.get(st.session_state[state.CONTROL])  # saved with the view
         save_view.sidebar_form(catalog, st.session_state[state.PROPOSAL],
-                               st.session_state[state.REGION])
+                               st.session_state[state.REGION],
+                               {"date": shown.date.isoformat(), "source": shown.source}
+                               if shown else None)
 
 proposal_id = st.session_state[state.PROPOSAL]
 region_id = st.session_state[state.REGION]
