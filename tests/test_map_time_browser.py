@@ -132,3 +132,34 @@ def test_the_date_slider_moves_the_line_in_the_living_map(page, tmp_path, monkey
         page.get_by_role("button", name="Pause").click()
         assert frame.evaluate("() => window.sameMap") == "kept"
         assert page.external == []
+
+
+def test_with_a_line_of_contact_the_map_and_its_date_control_fit_the_first_screen(
+        chromium, request, tmp_path, monkeypatch):
+    """The date control is one row over the map (◀ Earlier, the slider, Later ▶, Play) and
+    the map shrinks to fit under it: at 1366x768 the date bar's two rows had pushed the
+    map's bottom, Crimea and the zoom buttons to y = 877."""
+    from tests.browser_support import keep_screenshot, watched_page
+
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    keys = import_series(tmp_path, [("2025-11-10", 37.0), ("2025-11-20", 37.6)])
+    with serve() as url:
+        for width, height in [(1366, 768), (1600, 900), (1920, 1080)]:
+            context = chromium.new_context(viewport={"width": width, "height": height})
+            page = watched_page(context)
+            try:
+                page.goto(f"{url}/?date=2025-11-25&proposal=us-28-point-plan")
+                overlay_shown(page, keys[1])
+                page.get_by_test_id("stMain").locator("ol.timeline").wait_for()
+                page.wait_for_function(IDLE)
+                frame = page.locator(FRAME).first.bounding_box()
+                assert frame["y"] + frame["height"] <= height, (width, frame)
+                for name in ("◀ Earlier", "Later ▶", "Play"):
+                    button = page.get_by_role("button", name=name).bounding_box()
+                    assert button["y"] + button["height"] < frame["y"], (width, name)
+                slider = page.get_by_test_id("stMain").get_by_role("slider").bounding_box()
+                assert slider["y"] + slider["height"] < frame["y"]
+                assert page.external == []
+            finally:
+                keep_screenshot(page, request)
+                context.close()
