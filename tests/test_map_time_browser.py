@@ -144,14 +144,18 @@ def test_with_a_line_of_contact_the_map_and_its_date_control_fit_the_first_scree
     monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
     keys = import_series(tmp_path, [("2025-11-10", 37.0), ("2025-11-20", 37.6)])
     with serve() as url:
-        for width, height in [(1366, 768), (1600, 900), (1920, 1080)]:
+        for width, height, day in [(1366, 768, "2025-11-25"), (1600, 900, "2025-11-25"),
+                                   (1920, 1080, "2025-11-25"), (1366, 768, "2025-11-15")]:
+            # 2025-11-15: before the plan (20 Nov), so "Not yet proposed" stands over it too
             context = chromium.new_context(viewport={"width": width, "height": height})
             page = watched_page(context)
             try:
-                page.goto(f"{url}/?date=2025-11-25&proposal=us-28-point-plan")
-                overlay_shown(page, keys[1])
+                page.goto(f"{url}/?date={day}&proposal=us-28-point-plan")
+                overlay_shown(page, keys[1] if day == "2025-11-25" else keys[0])
                 page.get_by_test_id("stMain").locator("ol.timeline").wait_for()
                 page.wait_for_function(IDLE)
+                assert (page.get_by_text("Not yet proposed on").count() > 0) == (
+                    day == "2025-11-15")
                 frame = page.locator(FRAME).first.bounding_box()
                 assert frame["y"] + frame["height"] <= height, (width, frame)
                 for name in ("◀ Earlier", "Later ▶", "Play"):
