@@ -139,7 +139,7 @@ def test_with_a_line_of_contact_the_map_and_its_date_control_fit_the_first_scree
     """The date control is one row over the map (◀ Earlier, the slider, Later ▶, Play) and
     the map shrinks to fit under it: at 1366x768 the date bar's two rows had pushed the
     map's bottom, Crimea and the zoom buttons to y = 877."""
-    from tests.browser_support import keep_screenshot, watched_page
+    from tests.browser_support import axe_violations, keep_screenshot, watched_page
 
     monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
     keys = import_series(tmp_path, [("2025-11-10", 37.0), ("2025-11-20", 37.6)])
@@ -163,6 +163,10 @@ def test_with_a_line_of_contact_the_map_and_its_date_control_fit_the_first_scree
                     assert button["y"] + button["height"] < frame["y"], (width, name)
                 slider = page.get_by_test_id("stMain").get_by_role("slider").bounding_box()
                 assert slider["y"] + slider["height"] < frame["y"]
+                if width == 1366:  # the date control, its label hidden, still has its name
+                    assert axe_violations(page) == [] and axe_violations(map_window(page)) == []
+                    assert "Date of the line of contact" in page.get_by_test_id(
+                        "stMain").get_by_role("slider").get_attribute("aria-label")
                 assert page.external == []
             finally:
                 keep_screenshot(page, request)
