@@ -10,6 +10,10 @@ Prints one JSON document.
     .venv/bin/python bench/date_steps.py --archive DIR --steps 30
         # the first 31 `deepstatemap_data_YYYYMMDD.geojson` files of DIR (the community
         # archive, github:cyterat/deepstate-map-data), imported into a temp cache
+    .venv/bin/python bench/date_steps.py --cached deepstatemap --steps 30
+        # the last 31 snapshots of that source in the cache you have ($CLAIMS_ATLAS_CACHE),
+        # read only: the page then lists every cached date, as a reader's would (the whole
+        # archive imported: 769 days)
 
 Two passes: forward (cold: the server computes each date's overlay once, ~0.1-0.3 s) and
 back (warm: overlays cached in the server). The map's frame must survive every step
@@ -67,6 +71,24 @@ def import_snapshots(cache: Path, archive: Path | None, count: int) -> list[str]
         result = control.import_file(path, source="DeepStateMap", date=f"{y}-{m}-{d}")
         keys.append(f"{result.info.slug}/{y}-{m}-{d}")
     return keys
+
+
+def cached_snapshots(slug: str, count: int) -> list[str]:
+    """The keys of the last `count` cached snapshots of `slug`, by date; SystemExit if
+    there are fewer than two."""
+    from claims_atlas.core import control
+
+    keys = [f"{i.slug}/{i.date.isoformat()}" for i in sorted(
+        (i for i in control.list_snapshots() if i.slug == slug), key=lambda i: i.date)]
+    if len(keys) < 2:
+        raise SystemExit(f"date_steps: fewer than 2 cached snapshots of {slug!r}")
+    return keys[-count:]
+
+
+def cached_count(slug: str) -> int:
+    from claims_atlas.core import control
+
+    return sum(1 for i in control.list_snapshots() if i.slug == slug)
 
 
 IDLE = """() => { const a = document.querySelector('[data-testid="stApp"]');
@@ -163,13 +185,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--archive", type=Path, help="folder of DeepStateMap archive files")
+    parser.add_argument("--cached", metavar="SLUG",
+                        help="use the cache you have (read only): this source's last dates")
     parser.add_argument("--out", type=Path, help="also write the JSON here")
     args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="claims-bench-cache-"))
     t0 = time.monotonic()
-    keys = import_snapshots(work / "cache", args.archive, args.steps + 1)
+    if args.cached:
+        keys = cached_snapshots(args.cached, args.steps + 1)
+        source = f"cache ({args.cached}, {cached_count(args.cached)} dates)"
+    else:
+        work = Path(tempfile.mkdtemp(prefix="claims-bench-cache-"))
+        keys = import_snapshots(work / "cache", args.archive, args.steps + 1)
+        source = "archive" if args.archive else "synthetic"
     imported_s = round(time.monotonic() - t0, 1)
-    result = report(keys, measure(keys), "archive" if args.archive else "synthetic")
+    result = report(keys, measure(keys), source)
     result["import_s"] = imported_s
     text = json.dumps(result, indent=2)
     print(text)

@@ -22,6 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
+AXE = REPO_ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"  # `make axe` (npm)
 LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
 
 
@@ -88,3 +89,15 @@ def keep_screenshot(page, request, full_page: bool = False) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with contextlib.suppress(Exception):
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=full_page)
+
+
+def axe_violations(target) -> list:
+    """axe-core's violations (every rule, any impact) in a page or frame, as
+    [rule id, impact, [node selectors]]; pytest fails if `make test` did not install it."""
+    import pytest
+
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: `make test` installs axe-core from npm")
+    target.evaluate(AXE.read_text(encoding="utf-8"))
+    return target.evaluate("""async () => (await axe.run(document, {iframes: false}))
+      .violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])""")

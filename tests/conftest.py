@@ -118,6 +118,17 @@ def make_seeds(tmp_path: Path):
     return make
 
 
+@pytest.fixture(autouse=True, scope="session")
+def isolated_control_cache(tmp_path_factory):
+    """No test reads the developer's control cache (~/.cache/claims-atlas, maybe the whole
+    archive): the session starts with an empty one, for AppTest and served apps alike. A
+    test that needs snapshots imports its own (monkeypatch CLAIMS_ATLAS_CACHE)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path_factory.mktemp("control-cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def real_seeds(tmp_path: Path) -> Path:
     """A private copy of the shipped catalog, safe to edit."""

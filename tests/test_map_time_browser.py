@@ -132,3 +132,42 @@ def test_the_date_slider_moves_the_line_in_the_living_map(page, tmp_path, monkey
         page.get_by_role("button", name="Pause").click()
         assert frame.evaluate("() => window.sameMap") == "kept"
         assert page.external == []
+
+
+def test_with_a_line_of_contact_the_map_and_its_date_control_fit_the_first_screen(
+        chromium, request, tmp_path, monkeypatch):
+    """The date control is one row over the map (◀ Earlier, the slider, Later ▶, Play) and
+    the map shrinks to fit under it: at 1366x768 the date bar's two rows had pushed the
+    map's bottom, Crimea and the zoom buttons to y = 877."""
+    from tests.browser_support import axe_violations, keep_screenshot, watched_page
+
+    monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
+    keys = import_series(tmp_path, [("2025-11-10", 37.0), ("2025-11-20", 37.6)])
+    with serve() as url:
+        for width, height, day in [(1366, 768, "2025-11-25"), (1600, 900, "2025-11-25"),
+                                   (1920, 1080, "2025-11-25"), (1366, 768, "2025-11-15")]:
+            # 2025-11-15: before the plan (20 Nov), so "Not yet proposed" stands over it too
+            context = chromium.new_context(viewport={"width": width, "height": height})
+            page = watched_page(context)
+            try:
+                page.goto(f"{url}/?date={day}&proposal=us-28-point-plan")
+                overlay_shown(page, keys[1] if day == "2025-11-25" else keys[0])
+                page.get_by_test_id("stMain").locator("ol.timeline").wait_for()
+                page.wait_for_function(IDLE)
+                assert (page.get_by_text("Not yet proposed on").count() > 0) == (
+                    day == "2025-11-15")
+                frame = page.locator(FRAME).first.bounding_box()
+                assert frame["y"] + frame["height"] <= height, (width, frame)
+                for name in ("◀ Earlier", "Later ▶", "Play"):
+                    button = page.get_by_role("button", name=name).bounding_box()
+                    assert button["y"] + button["height"] < frame["y"], (width, name)
+                slider = page.get_by_test_id("stMain").get_by_role("slider").bounding_box()
+                assert slider["y"] + slider["height"] < frame["y"]
+                if width == 1366:  # the date control, its label hidden, still has its name
+                    assert axe_violations(page) == [] and axe_violations(map_window(page)) == []
+                    assert "Date of the line of contact" in page.get_by_test_id(
+                        "stMain").get_by_role("slider").get_attribute("aria-label")
+                assert page.external == []
+            finally:
+                keep_screenshot(page, request)
+                context.close()

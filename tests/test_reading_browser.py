@@ -5,15 +5,13 @@ present mode on a 1280x720 projector."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from claims_atlas import REPO_ROOT
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import query
-from tests.browser_support import keep_screenshot, watched_page
+from tests.browser_support import axe_violations, keep_screenshot, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +19,6 @@ FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 PANEL = ".st-key-detail_panel"
 DESKTOPS = [(1366, 768), (1600, 900), (1920, 1080)]
 PHONE = (390, 844)
-AXE = REPO_ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
 IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"],"
         "[data-testid=\"stStatusWidgetRunningManIcon\"],[data-stale=\"true\"]')")
 
@@ -285,22 +282,14 @@ def test_back_and_forward_step_through_views(open_at, app_url):
     assert params(page)["proposal"] == ["geneva-framework-2025-11"]
 
 
-def axe_violations(target, source: str) -> list:
-    target.evaluate(source)
-    return target.evaluate("""async () => (await axe.run(document, {iframes: false}))
-      .violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])""")
-
-
 VIEWS = {"map-with-region": "/?region=UA-23", "compare": "/compare?proposal=us-28-point-plan"
          "&compare=european-counter-proposal-2025-11", "sources": "/documents",
-         "about": "/about", "present": "/?mode=present&deck=nov-dec-2025&scene=2"}
+         "about": "/about", "present": "/?mode=present&deck=nov-dec-2025&scene=2",
+         "bibliography": "/bibliography", "then-and-now": "/then-now"}
 
 
 @pytest.mark.parametrize("view", VIEWS)
 def test_axe_finds_no_violation(open_at, app_url, view):
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` installs axe-core from npm")
-    source = Path(AXE).read_text(encoding="utf-8")
     page = open_at(1366, 768)
     page.goto(app_url + VIEWS[view])
     if view in ("map-with-region", "compare", "present"):
@@ -314,9 +303,9 @@ def test_axe_finds_no_violation(open_at, app_url, view):
         page.get_by_test_id("regions-table").wait_for()
     page.get_by_role("heading").first.wait_for()
     page.wait_for_function(IDLE)
-    found = {"page": axe_violations(page, source)}
+    found = {"page": axe_violations(page)}
     for i, frame in enumerate(f for f in page.frames if "st_folium" in f.url):
-        found[f"map frame {i}"] = axe_violations(frame, source)
+        found[f"map frame {i}"] = axe_violations(frame)
     assert found == {k: [] for k in found}
 
 

@@ -18,12 +18,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from claims_atlas import REPO_ROOT
 from claims_atlas.cli import main as cli_main
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import query
 from claims_atlas.render import site
-from tests.browser_support import free_port
+from tests.browser_support import axe_violations, free_port
 from tests.conftest import DOC, PEOPLE, PROPOSAL, STATEMENTS, textwrap_write
 
 pytestmark = pytest.mark.browser
@@ -256,19 +255,11 @@ def test_date_slider_over_cached_control_snapshots(page, tmp_path, monkeypatch, 
         assert page.external == []
 
 
-AXE = REPO_ROOT / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
-
-
 @pytest.mark.parametrize("path", ["/?region=UA-14", "/compare/", "/embed.html"])
 def test_pages_pass_axe_core(page, site_url, path):
     """The app's check (tests/test_reading_browser.py): every axe-core rule, no violation."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: `make test` installs axe-core from npm")
     ready(page, site_url + path)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate("""async () => (await axe.run(document, {iframes: false}))
-      .violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])""")
-    assert violations == []
+    assert axe_violations(page) == []
 
 
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'

@@ -169,17 +169,20 @@ def show(snapshots: dict, map_key: str = "map") -> None:
         st.session_state[state.DATE_SLIDER] = day
     playing = bool(st.session_state.get(state.DATE_PLAYING))
     with st.container(key="datebar"):
-        # A slider over days, not a list of the dates: 769 snapshots as options were 9.5 KB
-        # sent again on every step. A day with no snapshot shows the nearest earlier one.
-        st.slider(f"Date of the line of contact ({len(series)} snapshots, "
-                  f"{series[0].date.isoformat()} to {series[-1].date.isoformat()})",
-                  min_value=series[0].date, max_value=max(series[-1].date,
-                                                          series[0].date + dt.timedelta(1)),
-                  step=dt.timedelta(days=1), format="YYYY-MM-DD", key=state.DATE_SLIDER,
-                  on_change=_slid, args=(series,), disabled=len(series) < 2)
-        with st.container(horizontal=True, vertical_alignment="center"):
+        # One row, so the map keeps the screen: ◀ Earlier, the slider, Later ▶, Play (the
+        # row wraps on a phone). A slider over days, not a list of the dates: 769 snapshots
+        # as options were 9.5 KB sent again on every step. A day with no snapshot shows the
+        # nearest earlier one.
+        with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
             st.button("◀ Earlier", key=state.DATE_PREV, on_click=_step, args=(series, -1),
                       disabled=at == 0)
+            st.slider(f"Date of the line of contact ({len(series)} snapshots, "
+                      f"{series[0].date.isoformat()} to {series[-1].date.isoformat()})",
+                      min_value=series[0].date, max_value=max(
+                          series[-1].date, series[0].date + dt.timedelta(1)),
+                      step=dt.timedelta(days=1), format="YYYY-MM-DD", key=state.DATE_SLIDER,
+                      on_change=_slid, args=(series,), disabled=len(series) < 2,
+                      label_visibility="collapsed", width="stretch")
             st.button("Later ▶", key=state.DATE_NEXT, on_click=_step, args=(series, 1),
                       disabled=at == len(series) - 1)
             st.button("Pause" if playing else "Play", key=state.DATE_PLAY,

@@ -29,10 +29,13 @@ LAYOUT = f"""
 {_MAP_BOX} iframe{{height:clamp(340px,calc(100vh - 150px),1100px)!important}}
 [data-testid="stMain"]:has(.st-key-{DATE_SLOT} [data-testid="stCaptionContainer"])
   {_MAP_BOX} iframe{{height:clamp(340px,calc(100vh - 190px),1100px)!important}}
-[data-testid="stMain"]:has(.st-key-datebar) {_MAP_BOX} iframe{{
-  height:clamp(340px,calc(100vh - 320px),1100px)!important}}
+[data-testid="stMain"]:has(.st-key-{DATE_SLOT} .st-key-datebar [data-testid="stSlider"])
+  {_MAP_BOX} iframe{{height:clamp(340px,calc(100vh - 250px),1100px)!important}}
 [data-testid="stMain"]:has(.st-key-{NOT_YET_SLOT} [data-testid="stHtml"]) {_MAP_BOX} iframe{{
   height:clamp(340px,calc(100vh - 360px),1100px)!important}}
+[data-testid="stMain"]:has(.st-key-{NOT_YET_SLOT} [data-testid="stHtml"])
+  :has(.st-key-{DATE_SLOT} .st-key-datebar [data-testid="stSlider"])
+  {_MAP_BOX} iframe{{height:clamp(340px,calc(100vh - 305px),1100px)!important}}
 .proposal-line{{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 .8rem;margin:0}}
 .proposal-line h1.proposal-title{{font-size:1.45rem;line-height:1.25;margin:0;padding:0}}
 .proposal-line .proposal-meta{{margin:0;font-size:.95rem;color:#333}}

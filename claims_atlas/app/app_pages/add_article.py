@@ -52,7 +52,7 @@ def _add(text: str, outlet: str, dateline: dt.date | None, title: str, url: str,
     st.success(f"Saved documents/{md_escape(added.document_path.name)}; drafted "
                f"{added.entries} statements ({added.unresolved} with open points) into "
                f"drafts/{md_escape(added.draft_path.name)}.")
-    st.code(added.draft_path.read_text(encoding="utf-8"), language="yaml")
+    st.code(added.draft_path.read_text(encoding="utf-8"), language=None)  # 4.5:1, as then_now
 
 
 if briefing.editor_mode():
