@@ -105,3 +105,14 @@ def test_a_date_before_every_snapshot_or_malformed_says_so(series):
     assert "No line of contact of Test Source on or before 2025-01-01" in page_text(at)
     at = run({"date": "yesterday"})
     assert not at.exception and "Date 'yesterday' in the link is not YYYY-MM-DD" in page_text(at)
+
+
+def test_a_linked_snapshot_of_a_day_without_one_shows_the_nearest_earlier(series):
+    at = run({"control": "test-source/2025-11-25"})
+    assert not at.exception
+    assert at.query_params["control"] == "test-source/2025-11-20"
+    assert ("No line of contact of Test Source on 2025-11-25 is cached: showing the nearest "
+            "earlier snapshot, 2025-11-20.") in page_text(at)
+    at = run({"control": "test-source/2025-01-01"})  # before them all: none, and said so
+    assert "control" not in at.query_params
+    assert "is not in the local cache" in page_text(at)

@@ -252,6 +252,11 @@ def test_date_slider_over_cached_control_snapshots(page, tmp_path, monkeypatch, 
         assert classes(page) == expected(catalog, "us-28-point-plan")
         ready(page, f"{url}/?control=test-source/1999-01-01")
         assert "not in this site" in page.locator("#notices").inner_text()
+        # a link the app wrote for a day the site lacks: its nearest earlier month's snapshot
+        ready(page, f"{url}/?control=test-source/2025-11-10&date=2025-11-12")
+        page.locator("#map[data-overlay='test-source/2025-10-20']").wait_for()
+        assert ("showing 2025-10-20, the nearest on or before 2025-11-12"
+                in page.locator("#notices").inner_text())
         assert page.external == []
 
 

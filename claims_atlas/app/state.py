@@ -169,8 +169,8 @@ def read_view(catalog: Catalog) -> View:
         except ValueError:
             view.date = None
         if view.date is None:
-            notices.append(f"Date {shown(date)} in the link is not YYYY-MM-DD: showing the "
-                           f"latest line of contact chosen.")
+            notices.append(f"Date {shown(date)} in the link is not YYYY-MM-DD (or no such "
+                           f"day): the page has no date.")
     scene = _param(SCENE)
     if scene is not None:
         number = scene_number(scene)

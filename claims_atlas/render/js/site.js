@@ -129,14 +129,28 @@
     if ((q.get("mode") || "").trim() === "present" || q.get("deck")) {
       notices.push("Present mode is in the live app only: showing the map.");
     }
-    var ctl = (q.get("control") || "").trim();
+    // control= (and date=, the page's date in the app): the site carries one snapshot a
+    // month, so a day it lacks shows the nearest earlier one it has, and says so.
+    var ctl = (q.get("control") || "").trim(), day = (q.get("date") || "").trim();
     view.control = null;
-    if (ctl) {
+    if (ctl || day) {
       var steps = D.control ? D.control.steps : [];
-      var hit = steps.filter(function (st) { return st.key === ctl; });
-      if (hit.length) { view.control = ctl; } else if (steps.length) {
-        notices.push("Control snapshot '" + ctl + "' is not in this site: showing no line " +
-          "of contact.");
+      var cut = ctl.lastIndexOf("/");
+      var slug = cut > 0 ? ctl.slice(0, cut).toLowerCase() : null;
+      var want = /^\d{4}-\d{2}-\d{2}$/.test(day) ? day : ctl.slice(cut + 1);
+      var earlier = steps.filter(function (st) {
+        return (!slug || st.key.slice(0, st.key.lastIndexOf("/")) === slug) && st.date <= want;
+      });
+      if (earlier.length) {
+        var at = earlier[earlier.length - 1];  // steps run by date
+        view.control = at.key;
+        if (at.date !== want) {
+          notices.push("This site carries the line of contact of the last day of each " +
+            "month: showing " + at.date + ", the nearest on or before " + want + ".");
+        }
+      } else if (steps.length) {
+        notices.push("Control snapshot '" + (ctl || day) + "' is not in this site: showing " +
+          "no line of contact.");
       } else {
         notices.push("The line of contact (control=) is in the live app only: showing no line.");
       }
