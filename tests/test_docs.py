@@ -36,3 +36,15 @@ def test_readmes_command_reference_matches_help():
     from claims_atlas.cli.reference import current_block, reference
 
     assert current_block(README) == reference(main)
+
+
+def test_readmes_catalog_counts_match_the_shipped_catalog():
+    """'How far the record reaches' states how many proposals and statements ship."""
+    import re
+
+    from claims_atlas.core import catalog as cat
+
+    c = cat.load_catalog(None)
+    said = re.search(r"\((\d+) proposals, (\d+) statements\)", README)
+    assert said is not None
+    assert (int(said[1]), int(said[2])) == (len(c.proposals), len(c.statements))
