@@ -183,6 +183,37 @@ def test_timeline_lists_and_filters_as_query_statements(page, site_url, catalog)
     assert page.locator("#tl-count").inner_text().startswith(f"{len(want)} of {n}")
 
 
+def test_timeline_takes_and_writes_the_apps_tl_parameters(page, site_url, catalog):
+    """An app link with the timeline's filters shows the same statements on the site, and
+    changing a filter on the site writes the app's parameters (state.timeline_params)."""
+    import datetime as dt
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    speaker = "Rustem Umerov"
+    ready(page, f"{site_url}/?proposal=us-28-point-plan&tl_from=2025-11-01&tl_to=2025-11-30"
+                f"&tl_speaker={quote(speaker)}&tl_order=oldest")
+    want = query.statements(catalog, query.StatementFilter(
+        start=dt.date(2025, 11, 1), end=dt.date(2025, 11, 30),
+        speakers=(speaker,), newest_first=False))
+    assert want  # the link must select something for the test to mean anything
+    got = page.locator("#timeline li.statement").evaluate_all(
+        "els => els.map(e => e.dataset.statement)")
+    assert got == [s.id for s in want]
+    n = len(catalog.statements)
+    assert page.locator("#tl-count").inner_text().startswith(f"{len(want)} of {n}")
+    page.locator("input[name=tl-order][value=newest]").check()
+    q = parse_qs(urlsplit(page.url).query)
+    assert q == {"proposal": ["us-28-point-plan"], "tl_from": ["2025-11-01"],
+                 "tl_to": ["2025-11-30"], "tl_speaker": [speaker]}
+    ready(page, f"{site_url}/?tl_speaker=nobody&tl_region=UA-99&tl_from=2025-02-30")
+    notices = page.locator("#notices li").all_inner_texts()
+    assert notices == ["'2025-02-30' in the link is not a date (YYYY-MM-DD): filter off.",
+                       "No statement in the catalog is by 'nobody': speaker filter dropped.",
+                       "Unknown region 'UA-99' in the timeline filter: filter off."]
+    assert page.locator("#tl-count").inner_text().startswith(f"{n} of {n}")
+    assert page.external == []
+
+
 def test_compare_uses_the_apps_url_and_marks_changes(page, site_url, catalog):
     a, b = "us-28-point-plan", "twenty-point-framework-2025-12"
     ready(page, f"{site_url}/compare?proposal={a}&compare={b}")

@@ -370,7 +370,61 @@
     return kept;
   };
 
-  function timeline(D) {
+  // The timeline's filters in the URL, as the app's state.read_timeline: tl_from, tl_to,
+  // tl_speaker (repeatable, the English name), tl_region, tl_proposal, tl_order=oldest.
+  // Unknown values are dropped with the app's notices.
+  var TL_KEYS = ["tl_from", "tl_to", "tl_speaker", "tl_region", "tl_proposal", "tl_order"];
+
+  function readTimeline(D, notices) {
+    var q = params(), t = {start: null, end: null, speakers: [], region: null,
+      proposal: null, newestFirst: true};
+    ["tl_from", "tl_to"].forEach(function (k) {
+      var v = (q.get(k) || "").trim();
+      if (!v) { return; }
+      var d = /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(v + "T00:00:00Z") : null;
+      if (d && !isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v) {
+        t[k === "tl_from" ? "start" : "end"] = v;
+      } else { notices.push("'" + v + "' in the link is not a date (YYYY-MM-DD): filter off."); }
+    });
+    q.getAll("tl_speaker").forEach(function (v) {
+      if (D.speakers.indexOf(v) >= 0) { t.speakers.push(v); } else {
+        notices.push("No statement in the catalog is by '" + v + "': speaker filter dropped.");
+      }
+    });
+    var r = (q.get("tl_region") || "").trim(), p = (q.get("tl_proposal") || "").trim();
+    var o = (q.get("tl_order") || "").trim();
+    if (r) {
+      if (D.regionById[r]) { t.region = r; } else {
+        notices.push("Unknown region '" + r + "' in the timeline filter: filter off.");
+      }
+    }
+    if (p) {
+      if (D.byId[p]) { t.proposal = p; } else {
+        notices.push("Unknown proposal '" + p + "' in the timeline filter: filter off.");
+      }
+    }
+    if (o && o !== "newest") {
+      if (o === "oldest") { t.newestFirst = false; } else {
+        notices.push("Unknown order '" + o + "': newest first.");
+      }
+    }
+    return t;
+  }
+
+  function writeTimeline(t, first, last) {
+    var q = params();
+    TL_KEYS.forEach(function (k) { q.delete(k); });
+    if (t.start && t.start !== first) { q.set("tl_from", t.start); }
+    if (t.end && t.end !== last) { q.set("tl_to", t.end); }
+    t.speakers.forEach(function (s) { q.append("tl_speaker", s); });
+    if (t.region) { q.set("tl_region", t.region); }
+    if (t.proposal) { q.set("tl_proposal", t.proposal); }
+    if (!t.newestFirst) { q.set("tl_order", "oldest"); }
+    var s = q.toString();
+    root.history.replaceState(null, "", root.location.pathname + (s ? "?" + s : ""));
+  }
+
+  function timeline(D, notices) {
     var from = document.getElementById("tl-from"), to = document.getElementById("tl-to");
     var who = document.getElementById("tl-speakers"), reg = document.getElementById("tl-region");
     var prop = document.getElementById("tl-proposal"), list = document.getElementById("timeline");
@@ -387,7 +441,21 @@
     });
     option(prop, "", "\u2014 any \u2014");
     D.proposals.forEach(function (p) { option(prop, p.id, p.title); });
-    var limit = PAGE, shown = [];
+    var limit = PAGE, shown = [], first = dates[0] || null, last = dates[dates.length - 1] || null;
+    var linked = readTimeline(D, notices || []);
+    if (linked.start) { from.value = linked.start; }
+    if (linked.end) { to.value = linked.end; }
+    Array.prototype.forEach.call(who.options, function (o) {
+      o.selected = linked.speakers.indexOf(o.value) >= 0;
+    });
+    reg.value = linked.region || "";
+    prop.value = linked.proposal || "";
+    document.querySelectorAll("input[name=tl-order]").forEach(function (c) {
+      c.checked = c.value === (linked.newestFirst ? "newest" : "oldest");
+    });
+    var box = document.getElementById("tl-filters");
+    if (box && (linked.start || linked.end || linked.speakers.length || linked.region ||
+        linked.proposal || !linked.newestFirst)) { box.open = true; }
 
     function current() {
       var order = document.querySelector("input[name=tl-order]:checked");
@@ -408,9 +476,10 @@
       more.textContent = "Show " + Math.min(PAGE, shown.length - limit) + " more";
     }
 
-    function refilter() {
-      var t0 = now();
-      shown = S.filterStatements(D.statements, current());
+    function refilter(event) {
+      var t0 = now(), f = current();
+      if (event) { writeTimeline(f, first, last); }
+      shown = S.filterStatements(D.statements, f);
       limit = PAGE;
       draw();
       S.timing.filter = now() - t0;
@@ -535,9 +604,9 @@
     A.apply(stateFor(D, pid, {selected: rid, highlight: []}));
     S.timing.firstApply = now() - t0;
     update(false);
+    timeline(D, view.notices);
     showNotices(view.notices);
     controlBox(view.control);
-    timeline(D);
   }
 
   function comparePage(D) {
