@@ -86,3 +86,28 @@ def test_a_group_name_highlights_every_member_on_the_map(small_page, app_url):
     assert frame.locator("path.region.highlight").count() == 2
     assert "Donetsk and Luhansk" in page.get_by_test_id("search-result").inner_text()
     assert page.external == []
+
+
+COVERED = """() => { const reach = document.querySelector('[data-testid="record-reach"]');
+  const r = reach.getBoundingClientRect();
+  return [...document.querySelectorAll('[data-testid="stMain"] td, [data-testid="stMain"] p')]
+    .filter(e => !reach.contains(e)).filter(e => { const b = e.getBoundingClientRect();
+      return b.height > 0 && b.top < r.bottom && b.bottom > r.top && b.left < r.right
+        && b.right > r.left; }).map(e => e.innerText.slice(0, 40)); }"""
+
+
+def test_record_reach_line_scrolls_away_instead_of_over_the_text(small_page, app_url):
+    """The 'Record current to ...' line sits in the header band at the top of each page; a
+    reader scrolling the Bibliography must not see the table's text run under it."""
+    page = small_page
+    page.goto(f"{app_url}/bibliography")
+    page.locator("table tbody tr").first.wait_for()
+    reach = page.get_by_test_id("record-reach")
+    top = reach.bounding_box()["y"]
+    assert 0 <= top < 40 and page.evaluate(COVERED) == []
+    page.mouse.move(800, 500)
+    page.mouse.wheel(0, 1200)
+    page.wait_for_function("() => document.querySelector('[data-testid=stMain]')"
+                           ".scrollTop > 600")
+    assert page.evaluate(COVERED) == []
+    assert reach.bounding_box()["y"] < top  # it went up with the page

@@ -67,6 +67,9 @@ LAYOUT = f"""
 [data-stale="true"],[data-testid="stCaptionContainer"]{{opacity:1!important}}
 [data-testid="stHeader"]{{background:transparent;pointer-events:none}}
 [data-testid="stHeader"] *{{pointer-events:auto}}
+/* the reach line is placed in the header band but scrolls with the page (stMain is the
+   scroller): pinned there, the page's text ran under it */
+[data-testid="stMain"]{{position:relative}}
 [data-testid="stElementContainer"]:has([data-testid="record-reach"]){{position:absolute;
   top:.9rem;left:1.5rem;right:4rem;z-index:999991}}
 [data-testid="record-reach"]{{margin:0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}}
