@@ -251,3 +251,30 @@ def test_downloads_from_the_page_carry_their_sources(page, app_url, tmp_path):
     assert len(geo["features"]) == 27 and "Natural Earth" in json.dumps(geo)
     assert files["Map (PNG)"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert page.external == []
+
+
+def test_the_map_as_a_table_downloads_its_own_rows_as_csv(page, app_url, tmp_path):
+    """'This table (CSV)' under 'The map as a table' is the table's proposal only, with its
+    sources (it raised AttributeError on the server and no file came)."""
+    import csv
+
+    from claims_atlas.core import catalog as cat
+    from claims_atlas.core import export
+
+    pid = "european-counter-proposal-2025-11"
+    page.goto(f"{app_url}/?proposal={pid}")
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("The map as a table").click()
+    button = main.get_by_role("button", name="This table (CSV)")
+    button.wait_for()
+    with page.expect_download() as got:
+        button.click()
+    assert got.value.suggested_filename == f"{pid}-regions.csv"
+    path = tmp_path / "table.csv"
+    got.value.save_as(path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    want = list(export.csv_rows(cat.load_catalog(), [pid], None))
+    assert [(r["region"], r["part"], r["disposition"]) for r in rows] == [
+        (w["region"], w["part"], w["disposition"]) for w in want]
+    assert any("[state media]" in r["sources"] for r in rows)
+    assert page.external == []

@@ -116,6 +116,16 @@ def export_file(_catalog: Catalog, key: tuple, format_id: str, proposal_id: str,
     return formats.get(format_id).build(_catalog, proposal_id, highlight, control=control)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def csv_text(_catalog: Catalog, key: tuple, proposal_ids: tuple[str, ...]) -> str:
+    """The catalog's CSV (core.export.to_csv) for these proposals only, with the
+    then-and-now columns of the default control source: the map-as-a-table download."""
+    from claims_atlas.core import export, then_now
+
+    return export.to_csv(_catalog, list(proposal_ids),
+                         control_source=then_now.default_source())
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def bibliography(_catalog: Catalog, key: tuple) -> list:
     """core.sources.bibliography, once per catalog version."""
