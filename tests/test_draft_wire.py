@@ -253,3 +253,30 @@ def test_cyrillic_speech_a_former_official_and_one_diplomat(tmp_path):
                                  "2025-12-04",)
     assert (diplomat.speakers, diplomat.speaker) == ((), "diplomat")
     assert diplomat.unresolved[0].startswith("speaker: 'diplomat' is not a person")
+
+
+def test_add_document_does_not_draft_the_headline_as_a_statement(tmp_path):
+    """Plain text whose first line is the headline: the title comes from it and the text is
+    kept verbatim, but "X rejects Y, Zelenskiy says" is a headline, not a dated statement."""
+    root = tmp_path / "seeds"
+    shutil.copytree(REPO_ROOT / "seeds", root)
+    article = FIXTURES / "headline-reuters-2026-01-14.txt"
+    result = run("add-document", str(article), "--outlet", "Reuters", "--dateline",
+                 "2026-01-14", "--seeds", str(root))
+    assert result.exit_code == 0, result.output
+    doc_id = "2026-01-14-reuters-ukraine-rejects-ceding-donbas-zelenskiy"
+    text = (root / "documents" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    assert 'title: "Ukraine rejects ceding Donbas, Zelenskiy says (test copy)"' in text
+    assert "\nUkraine rejects ceding Donbas, Zelenskiy says (test copy)\n" in text
+    data = yaml.safe_load((root / "drafts" / f"{doc_id}.yaml").read_text(encoding="utf-8"))
+    quoted = [ev["quote"] for item in data for ev in item["evidence"]]
+    assert quoted == [
+        "Ukrainian President Volodymyr Zelenskiy said on Tuesday that Kyiv would never "
+        "withdraw from the parts of Donetsk region it still holds.",
+        "We will not give up Sloviansk and Kramatorsk. This is our land",
+        "Kremlin spokesman Dmitry Peskov said on Monday that Russia's conditions \"remain "
+        "unchanged\" and that the Zaporizhzhia nuclear power plant would stay under Russian "
+        "control.",
+        "A senior U.S. official, speaking on condition of anonymity, said the talks would "
+        "resume next week."]
+    assert "4 statements" in result.stdout

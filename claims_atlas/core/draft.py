@@ -287,11 +287,23 @@ def _cited_in(needle: str, cited: list[tuple[str, str]]) -> tuple[str, ...]:
         if min(len(q), len(needle)) >= 15 and (needle in q or q in needle)))
 
 
+def _blank_headline(body: str, title: str) -> str:
+    """The body with its first line blanked to spaces (offsets and lines kept) when that
+    line is the document's title: a headline ("..., Zelenskiy says") is not a statement."""
+    start = len(body) - len(body.lstrip())
+    end = body.find("\n", start)
+    end = len(body) if end < 0 else end
+    line = body[start:end]
+    if title and line.strip() and normalise(line).casefold() == normalise(title).casefold():
+        return body[:start] + " " * len(line) + body[end:]
+    return body
+
+
 def draft_document(doc: m.Document, context: Context | None = None) -> DocumentDraft:
     """Draft statements for one document: plain data, in document order."""
     context = context or Context()
     body = doc.text
-    sents = sentences(blank_wire_leads(body))
+    sents = sentences(_blank_headline(blank_wire_leads(body), doc.title))
     people = _people(sents, Register(context.people))
     find_regions = region_matcher(context.regions, context.groups)
     find_places = place_matcher(context.places)
