@@ -228,6 +228,26 @@ def test_compare_uses_the_apps_url_and_marks_changes(page, site_url, catalog):
     assert page.external == []
 
 
+def test_compare_takes_and_writes_the_apps_changes_only(page, site_url, catalog):
+    """`changes=only` (the app's changes-only switch) hides the unchanged rows on the site
+    too, and the site's switch writes it."""
+    a, b = "us-28-point-plan", "twenty-point-framework-2025-12"
+    rows = query.compare(catalog, a, b)
+    changed = [r.region for r in rows if r.changed]
+    assert 0 < len(changed) < len(rows)
+    ready(page, f"{site_url}/compare/?proposal={a}&compare={b}&changes=only")
+    shown = page.locator("#compare tbody tr:visible").evaluate_all(
+        "els => els.map(e => e.dataset.region)")
+    assert shown == changed
+    assert page.locator("#cmp-only").is_checked()
+    page.locator("#cmp-only").uncheck()
+    assert page.locator("#compare tbody tr:visible").count() == len(rows)
+    assert "changes=" not in page.url
+    page.locator("#cmp-only").check()
+    assert "changes=only" in page.url
+    assert page.external == []
+
+
 def test_embed_has_map_picker_sources_and_link(page, site_url, catalog):
     ready(page, f"{site_url}/embed.html?proposal=us-28-point-plan")
     assert classes(page) == expected(catalog, "us-28-point-plan")

@@ -619,6 +619,8 @@
     D.proposals.forEach(function (p) { option(selA, p.id, p.title); option(selB, p.id, p.title); });
     selA.value = a;
     selB.value = b;
+    var only = document.getElementById("cmp-only");  // the app's changes=only
+    only.checked = (params().get("changes") || "").trim() === "only";
     var frames = {a: document.getElementById("cmp-map-a"), b: document.getElementById("cmp-map-b")};
 
     function rows() {
@@ -640,7 +642,7 @@
     }
 
     function update() {
-      writeUrl({proposal: a, compare: b, region: null});
+      writeUrl({proposal: a, compare: b, region: null, changes: only.checked ? "only" : null});
       document.getElementById("nav-map").setAttribute("href", "./?" +
         new root.URLSearchParams({proposal: a}).toString());
       var rs = rows(), changed = rs.filter(function (r) { return r.changed; });
@@ -663,6 +665,7 @@
       var tb = clear(document.querySelector("#compare tbody"));
       rs.forEach(function (r) {
         var tr = el("tr", r.changed ? "changed" : "same", null, tb);
+        tr.hidden = only.checked && !r.changed;
         tr.setAttribute("data-region", r.region.id);
         var th = el("th", null, r.region.en, tr);
         th.setAttribute("scope", "row");
@@ -676,6 +679,7 @@
     }
     selA.addEventListener("change", function () { a = selA.value; showNotices([]); update(); });
     selB.addEventListener("change", function () { b = selB.value; showNotices([]); update(); });
+    only.addEventListener("change", update);
     S.onFrameReady = function (w) {
       Object.keys(frames).forEach(function (k) {
         if (frames[k].contentWindow === w) { applyIn(frames[k], k === "a" ? a : b, S.highlight || []); }
