@@ -250,3 +250,21 @@ def test_cli_prints_the_bibliography_as_csv_and_csl(catalog):
     assert list(frame["id"]) == [s.id for s in sources]
     items = json.loads(_cli("--bibliography", "csl-json").output)
     assert [i["id"] for i in items] == [s.id for s in sources]
+
+
+def test_bibliography_labels_a_title_guessed_from_the_web_address(catalog):
+    """A web source's title is words taken from its URL, not the page's own title (which is
+    not stored): the page says so; a stored document's title is its own."""
+    import re
+
+    from claims_atlas.render import sources as rsrc
+
+    rows = S.bibliography(catalog)
+    web = next(s for s in rows if s.document is None and s.title)
+    doc = next(s for s in rows if s.document is not None)
+    out = rsrc.bibliography_html([web, doc])
+    cells = re.findall(r'<tr class="bib-row[^>]*>.*?</td>', out, flags=re.S)
+    assert len(cells) == 2
+    assert web.title in cells[0] and "(words from the web address)" in cells[0]
+    assert doc.title.replace("'", "&#39;") in cells[1]
+    assert "web address" not in cells[1]
