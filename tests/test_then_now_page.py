@@ -117,3 +117,19 @@ def test_export_png_takes_a_control_selection(series, tmp_path):
         missing.output
     bad = CliRunner().invoke(main, ["export", "--format", "png", "--control", "2025-11-20"])
     assert bad.exit_code == 2 and "SOURCE/YYYY-MM-DD" in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "json"])
+def test_export_refuses_a_control_snapshot_it_would_not_draw(fmt):
+    """`--control` draws a line of contact in the PNG; other formats used to accept it and
+    leave it out in silence."""
+    from click.testing import CliRunner
+
+    from claims_atlas.cli import main
+
+    result = CliRunner().invoke(main, ["export", "--format", fmt, "--proposal",
+                                       "us-28-point-plan", "--control",
+                                       "DeepStateMap/2025-11-20"])
+    assert result.exit_code == 2
+    assert "--control" in result.output and f"applies to --format png only, not {fmt}" in \
+        result.output

@@ -53,6 +53,10 @@ def export_cmd(fmt: str, proposal: str | None, output: Path | None, control_sel:
         known = ", ".join(p.id for p in catalog.proposals)
         raise click.BadParameter(f"unknown proposal {proposal!r} (known: {known})",
                                  param_hint="--proposal")
+    if control_sel is not None and not fm.get(fmt).draws_control:  # not ignored in silence
+        drawn = ", ".join(f.id for f in fm.FORMATS if f.draws_control)
+        raise click.BadParameter(f"applies to --format {drawn} only, not {fmt}",
+                                 param_hint="--control")
     if fmt == "csv" and proposal:
         write_out(export.to_csv(catalog, [proposal],
                                 control_source=then_now.default_source()), output)

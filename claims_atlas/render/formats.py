@@ -28,6 +28,7 @@ class ExportFormat:
     suffix: str        # file name suffix, with the dot
     scope: str         # "catalog" or "proposal"
     build: Builder
+    draws_control: bool = False  # the builder draws the `control` snapshot (else ignores it)
 
     def file_name(self, proposal_id: str) -> str:
         stem = "claims-atlas" if self.scope == "catalog" else proposal_id
@@ -60,7 +61,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("csv", "Table (CSV)", "text/csv", ".csv", "catalog", _csv),
     ExportFormat("geojson", "Regions (GeoJSON)", "application/geo+json", ".geojson",
                  "proposal", _geojson),
-    ExportFormat("png", "Map (PNG)", "image/png", ".png", "proposal", _png),
+    ExportFormat("png", "Map (PNG)", "image/png", ".png", "proposal", _png, draws_control=True),
     ExportFormat("json", "Catalog (JSON)", "application/json", ".json", "catalog", _json),
 )
 BY_ID = {f.id: f for f in FORMATS}
