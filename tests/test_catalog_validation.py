@@ -177,3 +177,11 @@ def test_translation_needs_the_quote_language(make_seeds):
         "https://example.org/report", "https://example.org/report\n"
         "        translation: An English rendering.")})
     assert "add 'language'" in only(root, "'translation' is for a non-English quote")
+
+
+def test_a_folder_with_no_proposals_is_not_a_catalog(tmp_path):
+    """`validate --seeds` on the wrong (or an empty) folder said "ok: 0 proposals" and
+    exited 0."""
+    problems = [str(p) for p in cat.check(tmp_path)]
+    assert problems == [f"{tmp_path / 'proposals'}:0: no proposal files (proposals/*.yaml): "
+                        f"is this the catalog folder?"]

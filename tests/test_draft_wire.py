@@ -235,6 +235,11 @@ def test_people_convert_of_a_missing_file_says_only_that(tmp_path):
     result = run("people", "convert", str(missing))
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [f"{missing}:0: cannot read: No such file or directory"]
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- id: s1\n  speaker: [unclosed\n", encoding="utf-8")
+    result = run("people", "convert", str(broken))
+    assert result.exit_code == 1 and "converted" not in result.stdout
+    assert result.stdout.startswith(f"{broken}:")
 
 
 def test_cyrillic_speech_a_former_official_and_one_diplomat(tmp_path):

@@ -486,6 +486,10 @@ def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, li
     problems: list[m.Problem] = []
     if not root.is_dir():
         problems.append(m.Problem(display_path(root), 0, "catalog folder not found"))
+    elif not any((root / "proposals").glob("*.yaml")):  # an empty map is no catalog
+        problems.append(m.Problem(display_path(root / "proposals"), 0,
+                                  "no proposal files (proposals/*.yaml): is this the catalog "
+                                  "folder?"))
     documents = []
     for path in sorted((root / "documents").glob("*.txt")) if root.is_dir() else []:
         try:

@@ -43,7 +43,7 @@ class Converted:
     text: str
     changed: list[str] = field(default_factory=list)  # statement ids rewritten
     problems: list[m.Problem] = field(default_factory=list)
-    read: bool = True  # False: the file could not be read (its problem says why)
+    read: bool = True  # False: the file could not be read or parsed (its problem says why)
 
 
 def classify(text: str, register: Register, outlet: str = ""
@@ -83,8 +83,9 @@ def convert_text(text: str, shown: str, register: Register,
     out = Converted(shown, text)
     try:
         data = loads(text, Path(shown))
-    except YamlSyntaxError as exc:
+    except YamlSyntaxError as exc:  # not read as statements: its problem alone is reported
         out.problems.append(m.Problem(shown, exc.line, exc.message))
+        out.read = False
         return out
     if not isinstance(data, LineList):
         return out
