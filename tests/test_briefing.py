@@ -236,8 +236,14 @@ def test_deck_export_pdf_has_a_page_per_scene(tmp_path):
     out = tmp_path / "deck.pdf"
     result = run("deck", "export", str(REAL_DECK), "--format", "pdf", "-o", str(out))
     assert result.exit_code == 0, result.output
-    pages = len(PdfReader(out).pages)  # pypdf: no program outside the venv
-    assert pages == len(cat.load_catalog().briefing("nov-dec-2025").scenes)
+    pages = PdfReader(out).pages  # pypdf: no program outside the venv
+    assert len(pages) == len(cat.load_catalog().briefing("nov-dec-2025").scenes)
+    # every page carries the licences' credit whole: the evidence lines give way to it
+    # (it was cut to "quotes from ..." where a proposal cites many sources)
+    from claims_atlas.core.export import CATALOG_CREDIT
+
+    for page in pages:
+        assert CATALOG_CREDIT in " ".join(page.extract_text().split())
 
 
 def test_deck_export_png_slides(tmp_path):

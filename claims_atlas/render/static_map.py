@@ -110,7 +110,8 @@ class MapScene:
     caption: str = ""
     highlight: Sequence[str] = ()  # region ids drawn with a thick outline
     date_line: str = ""  # e.g. "Proposal dated 20 Nov 2025 · status: leaked"
-    source_lines: Sequence[str] = ()  # attribution/sources, printed small at the bottom
+    source_lines: Sequence[str] = ()  # sources, printed small at the bottom; the last (the
+    # boundaries' and the catalog's credit) is printed whole, the others cut to fit
     subtitle: str = ""
     # optional shapely (Multi)Polygon (or GeoJSON-like mapping), EPSG:4326, of the
     # Russian-held area: drawn as the line of contact, named in the legend
@@ -893,8 +894,10 @@ def _draw_panel(fig: Figure, scene: MapScene, shown: dict, k: float, renderer,
         return low
 
     f_src = _font(PT_SOURCES, k)
-    sources = _clip_lines([line for s in _ids(scene.source_lines)
-                           for line in col.wrap(_plain(s), f_src)], SOURCES_MAX_LINES)
+    wrapped = [col.wrap(_plain(s), f_src) for s in _ids(scene.source_lines)]
+    credit = wrapped[-1] if wrapped else []  # the licences' credit: cut the evidence, not it
+    sources = _clip_lines([line for lines in wrapped[:-1] for line in lines],
+                          SOURCES_MAX_LINES - len(credit)) + credit
     sources_h = height_of(sources, f_src, 1.3) + 14 * u if sources else 0.0
     text = _plain(scene.caption)
 
