@@ -179,9 +179,11 @@ def test_translation_needs_the_quote_language(make_seeds):
     assert "add 'language'" in only(root, "'translation' is for a non-English quote")
 
 
-def test_a_folder_with_no_proposals_is_not_a_catalog(tmp_path):
+def test_a_folder_with_no_catalog_files_is_not_a_catalog(tmp_path):
     """`validate --seeds` on the wrong (or an empty) folder said "ok: 0 proposals" and
-    exited 0."""
+    exited 0. A catalog of statements alone is still one (the cases' small catalogs)."""
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.yaml").write_text("- x\n", encoding="utf-8")
     problems = [str(p) for p in cat.check(tmp_path)]
-    assert problems == [f"{tmp_path / 'proposals'}:0: no proposal files (proposals/*.yaml): "
-                        f"is this the catalog folder?"]
+    assert problems == [f"{tmp_path}:0: no catalog files (proposals/, statements/, documents/,"
+                        f" briefings/, places.yaml, people.yaml): is this the catalog folder?"]

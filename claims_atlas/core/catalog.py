@@ -480,16 +480,21 @@ def _read_kind(folder: Path, pattern: str, many: bool, build, problems) -> list:
     return out
 
 
+# What makes a folder a catalog: a folder with none of these is the wrong --seeds.
+CATALOG_PARTS = (("proposals", "*.yaml"), ("statements", "*.yaml"), ("documents", "*.txt"),
+                 ("briefings", "*.yaml"), (".", "places.yaml"), (".", "people.yaml"))
+
+
 def read_catalog(folder: str | os.PathLike | None = None) -> tuple[m.Catalog, list[m.Problem]]:
     """Read seeds/ as far as possible: (catalog, problems found while reading)."""
     root = seeds_dir(folder)
     problems: list[m.Problem] = []
     if not root.is_dir():
         problems.append(m.Problem(display_path(root), 0, "catalog folder not found"))
-    elif not any((root / "proposals").glob("*.yaml")):  # an empty map is no catalog
-        problems.append(m.Problem(display_path(root / "proposals"), 0,
-                                  "no proposal files (proposals/*.yaml): is this the catalog "
-                                  "folder?"))
+    elif not any(any((root / kind).glob(pattern)) for kind, pattern in CATALOG_PARTS):
+        problems.append(m.Problem(display_path(root), 0, "no catalog files (proposals/, "
+                                  "statements/, documents/, briefings/, places.yaml, "
+                                  "people.yaml): is this the catalog folder?"))
     documents = []
     for path in sorted((root / "documents").glob("*.txt")) if root.is_dir() else []:
         try:
