@@ -22,6 +22,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -68,7 +72,7 @@ lint: install-test
 test: install-test chromium nodejs nginx lint axe
 	$(PY) -m pytest
 
-bench: install-test chromium nginx
+bench: $(VENV)/.installed-bench chromium nginx
 	$(PY) bench/run.py
 
 geodata: install

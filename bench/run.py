@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-profile", action="store_true", help="skip the in-process profile")
     ap.add_argument("--py-spy", action="store_true",
                     help="sample the dashboard server with py-spy during switching and load "
-                         "(needs `pip install py-spy` in the venv)")
+                         "(`make bench` installs py-spy)")
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     started = time.time()

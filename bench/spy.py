@@ -1,5 +1,5 @@
-"""Optional server-side sampling with py-spy (`run.py --py-spy`; py-spy is not a dependency:
-`pip install py-spy` into the venv to use it).
+"""Optional server-side sampling with py-spy (`run.py --py-spy`; `make bench` installs it, the
+`bench` extra in pyproject.toml).
 
 `record` samples one server process while a measurement runs; `summarise` turns py-spy's raw
 (collapsed-stack) output into busy time per category and the heaviest frames.
