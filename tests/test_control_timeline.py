@@ -6,10 +6,10 @@ import datetime as dt
 import json
 
 import pytest
-from shapely.geometry import box, mapping, shape
+from shapely.geometry import shape
 
-from claims_atlas.core import control
 from claims_atlas.core.control import timeline
+from tests.control_series import import_series
 
 # Made-up "occupied areas" (not real lines): everything east of a meridian that moves west
 # day by day, so Donetsk's occupied share grows along the series.
@@ -19,10 +19,7 @@ SERIES = {"2025-11-01": 38.2, "2025-11-10": 37.9, "2025-11-20": 37.6}
 @pytest.fixture
 def series_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
-    for day, west in SERIES.items():
-        src = tmp_path / f"{day}.geojson"
-        src.write_text(json.dumps(mapping(box(west, 46.5, 41.0, 50.5))))
-        control.import_file(src, source="Test Source", date=day)
+    import_series(tmp_path, SERIES.items())
     return tmp_path / "cache"
 
 

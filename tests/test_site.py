@@ -263,16 +263,12 @@ def test_embed_has_map_picker_sources_and_link(page, site_url, catalog):
 def test_date_slider_over_cached_control_snapshots(page, tmp_path, monkeypatch, catalog):
     """`build-site --control SOURCE`: one snapshot per month (and the latest), each drawn with
     the map states fitted to it, named in the URL as the app names it (control=key)."""
-    from shapely.geometry import box, mapping
-
     from claims_atlas.core import control
     from claims_atlas.render import map as rmap
+    from tests.control_series import import_series
 
     monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
-    for day, west in {"2025-10-20": 38.4, "2025-11-10": 37.9, "2025-11-20": 37.6}.items():
-        src = tmp_path / f"{day}.geojson"
-        src.write_text(json.dumps(mapping(box(west, 46.5, 41.0, 50.5))))
-        control.import_file(src, source="Test Source", date=day)
+    import_series(tmp_path, [("2025-10-20", 38.4), ("2025-11-10", 37.9), ("2025-11-20", 37.6)])
     out = tmp_path / "public"
     result = CliRunner().invoke(cli_main, ["build-site", "-o", str(out), "--control",
                                            "Test Source"])

@@ -9,11 +9,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from shapely.geometry import box, mapping
 
 from claims_atlas.cli import main
 from claims_atlas.core import catalog as cat
 from claims_atlas.core import control, export, then_now
+from tests.control_series import import_series
 
 # Made-up "occupied areas" east of a meridian, before and after the 28-point plan's date
 # (2025-11-20); the meridian moves east, so later Ukraine holds more of Donetsk and the
@@ -24,10 +24,7 @@ DAYS = {"2025-11-10": 37.2, "2025-11-19": 37.4, "2026-02-01": 37.9}
 @pytest.fixture
 def snapshots(tmp_path, monkeypatch):
     monkeypatch.setenv("CLAIMS_ATLAS_CACHE", str(tmp_path / "cache"))
-    for day, west in DAYS.items():
-        src = tmp_path / f"{day}.geojson"
-        src.write_text(json.dumps(mapping(box(west, 46.5, 41.0, 50.5))))
-        control.import_file(src, source="Test Source", date=day)
+    import_series(tmp_path, DAYS.items())
     return tmp_path
 
 
