@@ -19,17 +19,44 @@ import streamlit as st
 
 from claims_atlas.app import state
 from claims_atlas.core import control_view
-from claims_atlas.core.control import timeline
 from claims_atlas.render import dates as rdates
 from claims_atlas.render.html import md_escape
 
 PLAY_SECONDS = 1.0
 
 
+def _series_of(snapshots: dict, slug: str) -> list:
+    """The snapshots of the source `slug`, by date."""
+    return sorted((i for i in snapshots.values() if i.slug == slug), key=lambda i: i.date)
+
+
 def _series(snapshots: dict, key: str) -> list:
     """The snapshots of the same source as `key`, by date."""
-    slug = snapshots[key].slug
-    return sorted((i for i in snapshots.values() if i.slug == slug), key=lambda i: i.date)
+    return _series_of(snapshots, snapshots[key].slug)
+
+
+def _on_or_before(series: list, day: dt.date):
+    """The last snapshot of `series` (by date) on or before `day`, or None."""
+    earlier = [i for i in series if i.date <= day]
+    return earlier[-1] if earlier else None
+
+
+def nearest_linked(key: str | None, snapshots: dict, notices: list[str]) -> str | None:
+    """A link's snapshot, or when that day has none cached, its source's nearest earlier
+    one (with a notice, as `date=` does); an unknown source or a day before them all stays
+    as it is (the page then says it is not cached)."""
+    if not key or key in snapshots:
+        return key
+    slug, _, day = key.rpartition("/")
+    try:
+        info = _on_or_before(_series_of(snapshots, slug), dt.date.fromisoformat(day))
+    except ValueError:
+        return key
+    if info is None:
+        return key
+    notices.append(f"No line of contact of {info.source} on {day} is cached: showing the "
+                   f"nearest earlier snapshot, {info.date.isoformat()}.")
+    return control_view.snapshot_key(info)
 
 
 def _main_source(snapshots: dict) -> str | None:
@@ -59,7 +86,7 @@ def reconcile(view: state.View, snapshots: dict) -> None:
     slug = snapshots[key].slug if key else _main_source(snapshots)
     if slug is None:
         return
-    info = timeline.nearest_snapshot(slug, view.date)
+    info = _on_or_before(_series_of(snapshots, slug), dt.date.fromisoformat(view.date))
     if info is None:  # readers see the source's name, not its slug
         name = next(i.source for i in snapshots.values() if i.slug == slug)
         view.notices.append(f"No line of contact of {name} on or before {view.date} is "
@@ -110,10 +137,10 @@ def source_picked(snapshots: dict) -> None:
     if slug is None:
         st.session_state[state.CONTROL] = None
         return
-    series = sorted((i for i in snapshots.values() if i.slug == slug), key=lambda i: i.date)
+    series = _series_of(snapshots, slug)
     here = as_of()
-    earlier = [i for i in series if here is None or i.date <= here]
-    st.session_state[state.CONTROL] = control_view.snapshot_key((earlier or series)[-1])
+    info = (here and _on_or_before(series, here)) or series[-1]
+    st.session_state[state.CONTROL] = control_view.snapshot_key(info)
 
 
 def _go(info) -> None:
@@ -137,12 +164,12 @@ def _step(series: list, delta: int) -> bool:
 def _slid(series: list) -> None:
     """The slider names the page's date; the snapshot nearest on or before it is shown."""
     chosen = st.session_state.get(state.DATE_SLIDER)
-    earlier = [i for i in series if i.date <= chosen] if chosen else []
-    if not earlier:
+    info = _on_or_before(series, chosen) if chosen else None
+    if info is None:
         return
     here = st.session_state.get(state.DATE)
     st.session_state[state.DATE_DIRECTION] = -1 if here and chosen.isoformat() < here else 1
-    st.session_state[state.CONTROL] = control_view.snapshot_key(earlier[-1])
+    st.session_state[state.CONTROL] = control_view.snapshot_key(info)
     st.session_state[state.DATE] = chosen.isoformat()
 
 

@@ -9,7 +9,6 @@ import streamlit as st
 
 from claims_atlas.app import cache, datebar, mapview, present, save_view, state, ui
 from claims_atlas.core import control_view, geo, query
-from claims_atlas.core.control import timeline as control_timeline
 from claims_atlas.core.export import CATALOG_CREDIT
 from claims_atlas.render import dates as rdates
 from claims_atlas.render import html as h
@@ -31,24 +30,6 @@ dates = [s.date for s in catalog.statements] or [dt.date.today()]
 span = (min(dates), max(dates))
 
 
-def _nearest_cached(key: str | None) -> str | None:
-    """A link's snapshot, or when that day has none cached, its source's nearest earlier
-    one (with a notice, as `date=` does); an unknown source or a day before them all stays
-    as it is (the page then says it is not cached)."""
-    if not key or key in snapshots:
-        return key
-    slug, _, day = key.rpartition("/")
-    try:
-        info = control_timeline.nearest_snapshot(slug, day) if slug else None
-    except ValueError:
-        return key
-    if info is None:
-        return key
-    view.notices.append(f"No line of contact of {info.source} on {day} is cached: showing "
-                        f"the nearest earlier snapshot, {info.date.isoformat()}.")
-    return control_view.snapshot_key(info)
-
-
 def _from_url() -> None:
     """The URL names a view this session did not write (a link, Back/Forward): show it."""
     t = state.read_timeline(catalog, view.notices)
@@ -63,7 +44,7 @@ def _from_url() -> None:
     st.session_state.pop(state.DATE, None)  # datebar.reconcile reads the link's date again
 
 
-view.control = _nearest_cached(view.control)
+view.control = datebar.nearest_linked(view.control, snapshots, view.notices)
 if state.url_is_new():
     _from_url()
 if view.control and view.control not in snapshots:
