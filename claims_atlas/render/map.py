@@ -212,16 +212,22 @@ def overlay_payload(overlay, digits: int = OVERLAY_DIGITS) -> dict | None:
     (17.3 KB -> 9.6 KB; ~87 KB as GeoJSON) and leaves no gap between the two parts."""
     if overlay is None:
         return None
-    parts = [{"id": f["properties"]["id"], "part": f["properties"]["part"], "rest": True}
-             if f["properties"]["part"] == "ukrainian_held" else
-             {"id": f["properties"]["id"], "part": f["properties"]["part"],
-              "rings": [[encode_line(r, digits) for r in poly]
-                        for poly in _polygons(f["geometry"])]}
-             for f in overlay.parts["features"]]
+    parts = [_part_payload(f, digits) for f in overlay.parts["features"]]
     line = [encode_line(c, digits) for f in overlay.line["features"]
             for c in _lines(f["geometry"])]
     return {"key": overlay.key, "credit": overlay.credit, "digits": digits, "parts": parts,
             "line": line, "attribution": leaflet_attribution(overlay.credit)}
+
+
+def _part_payload(feature: dict, digits: int) -> dict:
+    props = feature["properties"]
+    out = {"id": props["id"], "part": props["part"]}
+    if props["part"] == "ukrainian_held":
+        out["rest"] = True  # cut in the browser from the unit's outline
+    else:
+        out["rings"] = [[encode_line(r, digits) for r in poly]
+                        for poly in _polygons(feature["geometry"])]
+    return out
 
 
 def _polygons(geometry: dict) -> list:
